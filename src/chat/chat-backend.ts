@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/load-config.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { RateLimiter } from '../lib/rate-limiter.js';
+import { ensureSelfSignedCert } from '../lib/tls.js';
+import { connectionString, resolveAccessKey } from './access-key.js';
+import { TokenService } from './auth/tokens.js';
+import { buildChatApp } from './http/app.js';
+import { ChatService } from './service/chat-service.js';
+import { IdentityService } from './service/identity-service.js';
+import { metaValue } from './store/db.js';
+import { ChatStore } from './store/chat-store.js';
+
+export interface ChatBackendOptions {
+  config: Config;
+  logger: Logger;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+  /** SQLite file; `:memory:` in unit tests. @defaultValue `<dataDir>/chat.sqlite` */
+  dbFile?: string;
+  /** How often expired and abandoned threads are purged. @defaultValue 1 hour */
+  sweepIntervalMs?: number;
+}
+
+/** The chat backend, wired: store, services, HTTP(S) app. `start()` listens, `close()` stops. */
+export class ChatBackend {
+  readonly store: ChatStore;
+  readonly chat: ChatService;
+  readonly identity: IdentityService;
+  readonly accessKey: string;
+  readonly resourceId: string;
+  app!: FastifyInstance;
+  /** Base URL once listening, e.g. `https://127.0.0.1:8080`. */
+  url = '';
+  /** Certificate file when TLS is on (for NODE_EXTRA_CA_CERTS). */
+  certFile?: string;
+  private sweepTimer?: NodeJS.Timeout;
+  private closing?: Promise<void>;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ChatBackendOptions) {
+    const { config, logger, clock = systemClock } = options;
+    this.log = logger.child({ component: 'chat-backend' });
+    this.store = ChatStore.open(options.dbFile ?? path.join(config.dataDir, 'chat.sqlite'));
+    this.resourceId = metaValue(this.store.db, 'resourceId', () => randomUUID());
+    this.accessKey = resolveAccessKey(config.dataDir, config.accessKey).key;
+    const tokens = new TokenService(this.accessKey, this.resourceId, clock);
+    this.chat = new ChatService({ store: this.store, clock });
+    this.identity = new IdentityService(this.store, tokens, this.resourceId, clock);
+  }
+
+  get connectionString(): string {
+    return connectionString(this.url, this.accessKey);
+  }
+
+  async start(): Promise<this> {
+    const { config, logger, clock = systemClock } = this.options;
+    const https = await this.tlsMaterial();
+    this.app = buildChatApp({
+      chat: this.chat,
+      identity: this.identity,
+      accessKey: this.accessKey,
+      clock,
+      limiter: config.rateLimits ? new RateLimiter(clock) : undefined,
+      publicUrl: config.http.publicUrl,
+      logger,
+      https,
+    });
+    await this.app.listen({ host: config.http.host, port: config.http.port });
+    const address = this.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+    this.url = config.http.publicUrl?.replace(/\/$/, '') ?? `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 3_600_000);
+    this.sweepTimer.unref();
+    return this;
+  }
+
+  sweep(): void {
+    try {
+      const purged = this.chat.sweep();
+      if (purged.length) this.log.info({ purged: purged.length }, 'purged expired threads');
+    } catch (err) {
+      this.log.error({ err }, 'thread sweep failed');
+    }
+  }
+
+  /** Idempotent: stops listening, then closes the store. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.sweepTimer);
+      try {
+        if (this.app) await this.app.close();
+      } catch (err) {
+        this.log.error({ err }, 'closing HTTP server failed');
+      }
+      this.store.close();
+    })();
+    return this.closing;
+  }
+
+  private async tlsMaterial(): Promise<{ key: string; cert: string } | undefined> {
+    const { tls, dataDir, http } = this.options.config;
+    if (tls.mode === 'files') {
+      this.certFile = tls.certFile;
+      return { key: fs.readFileSync(tls.keyFile!, 'utf8'), cert: fs.readFileSync(tls.certFile!, 'utf8') };
+    }
+    if (tls.mode === 'self-signed') {
+      const material = await ensureSelfSignedCert(path.join(dataDir, 'tls'), http.host);
+      this.certFile = material.certFile;
+      return material;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from '../../lib/logger.js';
+import { errors } from '../errors.js';
+import type { ApiContext } from './context.js';
+import { installErrorHandling } from './errors-handler.js';
+import { identityRoutes } from './routes/identity-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
+import { participantRoutes } from './routes/participant-routes.js';
+import { threadRoutes } from './routes/thread-routes.js';
+
+export interface ChatAppOptions extends ApiContext {
+  logger: Logger;
+  /** PEM key and certificate: serve HTTPS. */
+  https?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Largest accepted body in bytes. A 28 KB message can grow when JSON-escaped.
+   * @defaultValue 262144
+   */
+  bodyLimit?: number;
+}
+
+/** Builds the chat backend's HTTP app without listening (tests use port 0 or `inject`). */
+export function buildChatApp(options: ChatAppOptions): FastifyInstance {
+  const { logger, https, bodyLimit = 256 * 1024, ...ctx } = options;
+  const serverOptions: FastifyServerOptions = {
+    loggerInstance: logger.child({ component: 'http' }),
+    bodyLimit,
+    // The SDK percent-encodes thread ids; raw `19:…@thread.v2` also arrives (nextLinks). Both route the same.
+    routerOptions: { maxParamLength: 1024 },
+    requestIdHeader: 'x-ms-client-request-id',
+    genReqId: () => crypto.randomUUID(),
+  };
+  const app = (https ? Fastify({ ...serverOptions, https } as FastifyServerOptions) : Fastify(serverOptions)) as FastifyInstance;
+
+  app.decorateRequest('caller', '');
+  app.decorateRequest('rawBody', '');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json'],
+    { parseAs: 'string' },
+    (request, body, done) => {
+      const text = body as string;
+      request.rawBody = text;
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (err) {
+        done(errors.invalidJson((err as Error).message), undefined);
+      }
+    },
+  );
+  app.addHook('onSend', async (request, reply) => {
+    const id = request.headers['x-ms-client-request-id'];
+    if (typeof id === 'string') void reply.header('x-ms-client-request-id', id);
+  });
+
+  installErrorHandling(app);
+  void app.register(identityRoutes(ctx));
+  void app.register(threadRoutes(ctx));
+  void app.register(messageRoutes(ctx));
+  void app.register(participantRoutes(ctx));
+  return app;
+}

@@ -1,0 +1,481 @@
+import { EventBus } from '../../lib/event-bus.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { MessageIdGenerator, newThreadId } from '../../lib/ids.js';
+import { errors } from '../errors.js';
+import type { ChatEvent } from '../events.js';
+import {
+  DAY_MS,
+  LIMITS,
+  type Message,
+  type MessageContent,
+  type Metadata,
+  type Participant,
+  type ParticipantRef,
+  type ReadReceipt,
+  type RetentionPolicy,
+  type Thread,
+} from '../model.js';
+import type { ChatStore } from '../store/chat-store.js';
+import type { ThreadCursor } from '../store/threads-repo.js';
+import { readerWindow, requireMember, requireThread } from './access.js';
+import { sanitizeMessageHtml } from './sanitize.js';
+
+export interface ParticipantInput {
+  rawId: string;
+  displayName?: string;
+  shareHistoryTime?: number;
+  metadata?: Metadata;
+}
+
+export interface InvalidParticipant {
+  target: string;
+  code: string;
+  message: string;
+}
+
+export interface ChatServiceOptions {
+  store: ChatStore;
+  /** @defaultValue the system clock */
+  clock?: Clock;
+}
+
+/**
+ * The rules of the chat backend (design.md §4). Every method takes the caller's raw id, validates
+ * access, writes in one transaction and then publishes a {@link ChatEvent}.
+ */
+export class ChatService {
+  readonly events = new EventBus<ChatEvent>();
+  private readonly store: ChatStore;
+  private readonly clock: Clock;
+  private readonly ids = new MessageIdGenerator();
+
+  constructor({ store, clock = systemClock }: ChatServiceOptions) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  // ---- threads ---------------------------------------------------------------------------------
+
+  createThread(
+    caller: string,
+    input: { topic: string; participants: ParticipantInput[]; metadata?: Metadata; retention?: RetentionPolicy },
+    repeatabilityId?: string,
+  ): { thread: Thread; invalidParticipants: InvalidParticipant[]; replayed: boolean } {
+    if (repeatabilityId) {
+      const existing = this.store.threads.idempotentThreadId(caller, repeatabilityId);
+      const thread = existing ? this.store.threads.get(existing) : undefined;
+      if (thread) return { thread, invalidParticipants: [], replayed: true };
+    }
+    if (input.participants.length > LIMITS.participantsPerBatch) {
+      throw errors.badRequest(`At most ${LIMITS.participantsPerBatch} participants can be given when creating a thread.`);
+    }
+    const now = this.clock();
+    const { valid, invalid } = this.partitionParticipants(input.participants, now);
+    const creator: ParticipantRef = valid.find((p) => p.id === caller) ?? { id: caller, shareHistoryTime: 0 };
+    const members = [creator, ...valid.filter((p) => p.id !== caller)];
+    const thread: Thread = {
+      id: newThreadId(),
+      topic: input.topic,
+      createdOn: now,
+      createdBy: caller,
+      metadata: input.metadata ?? null,
+      retention: input.retention ?? null,
+      deletedOn: null,
+      lastMessageOn: null,
+      lastActivity: now,
+      lastSeq: 0,
+    };
+    const seq = this.store.transaction(() => {
+      this.store.threads.insert(thread);
+      for (const p of members) this.insertParticipant(thread.id, p, now);
+      const first = this.appendSystem(thread.id, 'participantAdded', { participants: members, initiator: caller }, now);
+      this.appendSystem(thread.id, 'topicUpdated', { topic: thread.topic, initiator: caller }, now);
+      if (repeatabilityId) this.store.threads.rememberIdempotent(caller, repeatabilityId, thread.id, now);
+      return first;
+    });
+    const stored = this.store.threads.get(thread.id)!;
+    this.events.publish({
+      type: 'chatThreadCreated',
+      threadId: thread.id,
+      thread: stored,
+      participants: members,
+      seq,
+      recipients: members.map((p) => p.id),
+    });
+    return { thread: stored, invalidParticipants: invalid, replayed: false };
+  }
+
+  listThreads(
+    caller: string,
+    opts: { limit: number; startTime: number; cursor: ThreadCursor | null },
+  ): { threads: Thread[]; next: ThreadCursor | null } {
+    const rows = this.store.threads.listForUser(caller, opts.startTime, opts.cursor, opts.limit + 1);
+    const threads = rows.slice(0, opts.limit);
+    const last = threads[threads.length - 1];
+    const next = rows.length > opts.limit && last ? { t: last.lastMessageOn ?? last.createdOn, id: last.id } : null;
+    return { threads, next };
+  }
+
+  getThread(caller: string, threadId: string): Thread {
+    const thread = requireThread(this.store, threadId);
+    readerWindow(this.store, thread, caller);
+    return thread;
+  }
+
+  updateThread(
+    caller: string,
+    threadId: string,
+    patch: { topic?: string; metadata?: Record<string, string | null>; retention?: RetentionPolicy },
+  ): void {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const now = this.clock();
+    const updated: Thread = {
+      ...thread,
+      topic: patch.topic ?? thread.topic,
+      metadata: patch.metadata ? mergeMetadata(thread.metadata, patch.metadata) : thread.metadata,
+      retention: patch.retention ?? thread.retention,
+    };
+    const seq = this.store.transaction(() => {
+      this.store.threads.update(updated);
+      return patch.topic !== undefined
+        ? this.appendSystem(thread.id, 'topicUpdated', { topic: updated.topic, initiator: caller }, now)
+        : null;
+    });
+    this.events.publish({
+      type: 'chatThreadPropertiesUpdated',
+      threadId,
+      thread: this.store.threads.get(threadId)!,
+      updatedBy: caller,
+      at: now,
+      seq,
+      recipients: this.currentIds(threadId),
+    });
+  }
+
+  deleteThread(caller: string, threadId: string): void {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const recipients = this.currentIds(threadId);
+    const now = this.clock();
+    this.store.threads.markDeleted(threadId, now);
+    this.events.publish({ type: 'chatThreadDeleted', threadId, deletedBy: caller, at: now, recipients });
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  sendMessage(
+    caller: string,
+    threadId: string,
+    input: { content: string; type: 'text' | 'html'; senderDisplayName?: string; metadata?: Metadata },
+  ): Message {
+    const thread = requireThread(this.store, threadId);
+    const member = requireMember(this.store, thread, caller);
+    const content = input.type === 'html' ? sanitizeMessageHtml(input.content) : input.content;
+    checkMessageSize(content);
+    const now = this.clock();
+    const message = this.store.transaction(() => {
+      const id = this.ids.next(now);
+      const m: Message = {
+        threadId,
+        id: String(id),
+        seq: this.store.threads.nextSeq(threadId, now),
+        type: input.type,
+        senderId: caller,
+        senderDisplayName: input.senderDisplayName ?? member.displayName ?? '',
+        content: { message: content },
+        metadata: input.metadata ?? null,
+        createdOn: id,
+        editedOn: null,
+        deletedOn: null,
+        version: String(id),
+      };
+      this.store.messages.insert(m);
+      this.store.threads.setLastMessageOn(threadId, id);
+      return m;
+    });
+    this.events.publish({ type: 'chatMessageReceived', threadId, message, recipients: this.currentIds(threadId) });
+    return message;
+  }
+
+  listMessages(
+    caller: string,
+    threadId: string,
+    opts: { limit: number; startTime: number; beforeSeq: number | null },
+  ): { messages: Message[]; nextBeforeSeq: number | null } {
+    const thread = requireThread(this.store, threadId);
+    const window = readerWindow(this.store, thread, caller);
+    const rows = this.store.messages.page(
+      threadId,
+      { beforeSeq: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, maxSeq: window.maxSeq, since: Math.max(window.since, opts.startTime) },
+      opts.limit + 1,
+    );
+    const messages = rows.slice(0, opts.limit);
+    const last = messages[messages.length - 1];
+    return { messages, nextBeforeSeq: rows.length > opts.limit && last ? last.seq : null };
+  }
+
+  getMessage(caller: string, threadId: string, messageId: string): Message {
+    const thread = requireThread(this.store, threadId);
+    const window = readerWindow(this.store, thread, caller);
+    const m = this.store.messages.get(threadId, messageId);
+    if (!m || m.deletedOn !== null || m.seq > window.maxSeq || m.createdOn < window.since) {
+      throw errors.notFound(`Message '${messageId}' was not found.`);
+    }
+    return m;
+  }
+
+  updateMessage(
+    caller: string,
+    threadId: string,
+    messageId: string,
+    patch: { content?: string; metadata?: Record<string, string | null> },
+  ): Message {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const m = this.ownMessage(caller, threadId, messageId);
+    const content = patch.content === undefined ? m.content.message : m.type === 'html' ? sanitizeMessageHtml(patch.content) : patch.content;
+    if (content !== undefined) checkMessageSize(content);
+    const now = Math.max(this.clock(), Number(m.version) + 1);
+    const updated: Message = {
+      ...m,
+      content: { ...m.content, message: content },
+      metadata: patch.metadata ? mergeMetadata(m.metadata, patch.metadata) : m.metadata,
+      editedOn: now,
+      version: String(now),
+    };
+    this.store.transaction(() => this.store.messages.update(updated));
+    this.events.publish({ type: 'chatMessageEdited', threadId, message: updated, recipients: this.currentIds(threadId) });
+    return updated;
+  }
+
+  deleteMessage(caller: string, threadId: string, messageId: string): void {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const m = this.ownMessage(caller, threadId, messageId);
+    const now = this.clock();
+    this.store.messages.markDeleted(threadId, messageId, now);
+    this.events.publish({
+      type: 'chatMessageDeleted',
+      threadId,
+      message: { ...m, deletedOn: now },
+      recipients: this.currentIds(threadId),
+    });
+  }
+
+  // ---- participants ----------------------------------------------------------------------------
+
+  listParticipants(caller: string, threadId: string, opts: { limit: number; skip: number }): { participants: Participant[]; more: boolean } {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const rows = this.store.participants.page(threadId, opts.limit + 1, opts.skip);
+    return { participants: rows.slice(0, opts.limit), more: rows.length > opts.limit };
+  }
+
+  addParticipants(caller: string, threadId: string, input: ParticipantInput[]): InvalidParticipant[] {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    if (input.length > LIMITS.participantsPerBatch) {
+      throw errors.badRequest(`At most ${LIMITS.participantsPerBatch} participants can be added in one request.`);
+    }
+    const now = this.clock();
+    const { valid, invalid } = this.partitionParticipants(input, now);
+    const fresh = valid.filter((p) => {
+      const existing = this.store.participants.get(threadId, p.id);
+      return !existing || existing.removedOn !== null;
+    });
+    if (fresh.length === 0) return invalid;
+    if (this.store.participants.count(threadId) + fresh.length > LIMITS.participantsPerThread) {
+      throw errors.badRequest(`A thread can have at most ${LIMITS.participantsPerThread} participants.`);
+    }
+    const seq = this.store.transaction(() => {
+      for (const p of fresh) this.insertParticipant(threadId, p, now);
+      return this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator: caller }, now);
+    });
+    this.events.publish({
+      type: 'participantsAdded',
+      threadId,
+      added: fresh,
+      addedBy: caller,
+      at: now,
+      seq,
+      recipients: this.currentIds(threadId),
+    });
+    return invalid;
+  }
+
+  removeParticipant(caller: string, threadId: string, rawId: string): void {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const target = this.store.participants.get(threadId, rawId);
+    if (!target || target.removedOn !== null) throw errors.notFound(`'${rawId}' is not a participant of this thread.`);
+    const now = this.clock();
+    const recipients = this.currentIds(threadId);
+    const removed: ParticipantRef = { id: rawId, ...(target.displayName ? { displayName: target.displayName } : {}) };
+    const seq = this.store.transaction(() => {
+      const s = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: caller }, now);
+      this.store.participants.remove(threadId, rawId, now, s);
+      return s;
+    });
+    this.events.publish({ type: 'participantsRemoved', threadId, removed: [removed], removedBy: caller, at: now, seq, recipients });
+  }
+
+  // ---- receipts and typing ---------------------------------------------------------------------
+
+  /** A no-op above 20 participants, where ACS does not support read receipts (documented). */
+  sendReadReceipt(caller: string, threadId: string, messageId: string): void {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    const m = this.store.messages.get(threadId, messageId);
+    if (!m || m.deletedOn !== null) throw errors.notFound(`Message '${messageId}' was not found.`);
+    if (this.receiptsUnsupported(threadId)) return;
+    const receipt: ReadReceipt = { threadId, userId: caller, messageId, readOn: this.clock() };
+    this.store.receipts.put(receipt);
+    this.events.publish({
+      type: 'readReceiptReceived',
+      threadId,
+      sender: caller,
+      messageId,
+      readOn: receipt.readOn,
+      recipients: this.currentIds(threadId),
+    });
+  }
+
+  /** Empty above 20 participants (see {@link sendReadReceipt}). */
+  listReadReceipts(caller: string, threadId: string, opts: { limit: number; skip: number }): { receipts: ReadReceipt[]; more: boolean } {
+    const thread = requireThread(this.store, threadId);
+    requireMember(this.store, thread, caller);
+    if (this.receiptsUnsupported(threadId)) return { receipts: [], more: false };
+    const rows = this.store.receipts.page(threadId, opts.limit + 1, opts.skip);
+    return { receipts: rows.slice(0, opts.limit), more: rows.length > opts.limit };
+  }
+
+  /** Accepted but not delivered above 20 participants. */
+  sendTyping(caller: string, threadId: string, senderDisplayName?: string): void {
+    const thread = requireThread(this.store, threadId);
+    const member = requireMember(this.store, thread, caller);
+    if (this.receiptsUnsupported(threadId)) return;
+    this.events.publish({
+      type: 'typingIndicatorReceived',
+      threadId,
+      sender: caller,
+      senderDisplayName: senderDisplayName ?? member.displayName ?? '',
+      at: this.clock(),
+      recipients: this.currentIds(threadId),
+    });
+  }
+
+  // ---- housekeeping ----------------------------------------------------------------------------
+
+  /**
+   * Deletes threads whose retention policy expired, threads without participants idle for 30 days,
+   * and soft-deleted threads 30 days after deletion. Returns the purged thread ids.
+   */
+  sweep(): string[] {
+    const now = this.clock();
+    const purged: string[] = [];
+    for (const t of this.store.threads.all()) {
+      const retentionExpired =
+        t.retention?.kind === 'threadCreationDate' && now >= t.createdOn + t.retention.deleteThreadAfterDays * DAY_MS;
+      const idle = now - t.lastActivity >= LIMITS.idleDaysWithoutParticipants * DAY_MS;
+      const abandoned = idle && this.store.participants.count(t.id) === 0;
+      const longDeleted = t.deletedOn !== null && now - t.deletedOn >= LIMITS.idleDaysWithoutParticipants * DAY_MS;
+      if (retentionExpired || abandoned || longDeleted) {
+        this.store.threads.purge(t.id);
+        purged.push(t.id);
+      }
+    }
+    return purged;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private currentIds(threadId: string): string[] {
+    return this.store.participants.current(threadId).map((p) => p.userId);
+  }
+
+  private receiptsUnsupported(threadId: string): boolean {
+    return this.store.participants.count(threadId) > LIMITS.receiptsAndTypingMaxParticipants;
+  }
+
+  private ownMessage(caller: string, threadId: string, messageId: string): Message {
+    const m = this.store.messages.get(threadId, messageId);
+    if (!m || m.deletedOn !== null) throw errors.notFound(`Message '${messageId}' was not found.`);
+    if (m.senderId !== caller) throw errors.forbidden('Only the sender can edit or delete a message.');
+    return m;
+  }
+
+  private appendSystem(threadId: string, type: Message['type'], content: MessageContent, now: number): number {
+    const id = this.ids.next(now);
+    const seq = this.store.threads.nextSeq(threadId, now);
+    this.store.messages.insert({
+      threadId,
+      id: String(id),
+      seq,
+      type,
+      senderId: null,
+      senderDisplayName: null,
+      content,
+      metadata: null,
+      createdOn: id,
+      version: String(id),
+    });
+    return seq;
+  }
+
+  private insertParticipant(threadId: string, p: ParticipantRef, now: number): void {
+    this.store.participants.add({
+      threadId,
+      userId: p.id,
+      displayName: p.displayName ?? null,
+      shareHistoryTime: p.shareHistoryTime ?? 0,
+      metadata: p.metadata ?? null,
+      addedOn: now,
+    });
+  }
+
+  /** ACS users that exist are valid; unknown ACS users are 404, other kinds (Teams, phone) 403, as ACS answers. */
+  private partitionParticipants(input: ParticipantInput[], now: number): { valid: ParticipantRef[]; invalid: InvalidParticipant[] } {
+    const valid: ParticipantRef[] = [];
+    const invalid: InvalidParticipant[] = [];
+    const seen = new Set<string>();
+    for (const p of input) {
+      if (seen.has(p.rawId)) continue;
+      seen.add(p.rawId);
+      if (!p.rawId.startsWith('8:acs:')) {
+        invalid.push({ target: p.rawId, code: '403', message: 'Permissions check failed' });
+        continue;
+      }
+      const identity = this.store.identities.get(p.rawId);
+      if (!identity || identity.deletedOn !== null) {
+        invalid.push({ target: p.rawId, code: '404', message: 'Not found' });
+        continue;
+      }
+      valid.push({
+        id: p.rawId,
+        ...(p.displayName !== undefined ? { displayName: p.displayName } : {}),
+        shareHistoryTime: Math.min(p.shareHistoryTime ?? 0, now),
+        ...(p.metadata ? { metadata: p.metadata } : {}),
+      });
+    }
+    return { valid, invalid };
+  }
+}
+
+function checkMessageSize(content: string): void {
+  const bytes = Buffer.byteLength(content, 'utf8');
+  if (bytes > LIMITS.messageBytes) {
+    throw errors.tooLarge(`Message content is ${bytes} bytes; the limit is ${LIMITS.messageBytes} bytes.`);
+  }
+}
+
+/** JSON merge-patch of a string map: `null` removes a key. */
+function mergeMetadata(current: Metadata | null, patch: Record<string, string | null>): Metadata | null {
+  const merged: Metadata = { ...(current ?? {}) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  return Object.keys(merged).length ? merged : null;
+}
+

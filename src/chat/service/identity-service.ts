@@ -1,0 +1,60 @@
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { newUserId } from '../../lib/ids.js';
+import type { TokenService } from '../auth/tokens.js';
+import { errors } from '../errors.js';
+import type { ChatStore } from '../store/chat-store.js';
+
+export interface IssuedToken {
+  token: string;
+  expiresOn: Date;
+}
+
+/** Default token lifetime of the ACS Identity API: 24 hours. */
+export const DEFAULT_TOKEN_MINUTES = 1440;
+
+/** The ACS Identity API (spec §8) and bearer-token authentication of chat calls. */
+export class IdentityService {
+  constructor(
+    private readonly store: ChatStore,
+    private readonly tokens: TokenService,
+    private readonly resourceId: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  createUser(): string {
+    const id = newUserId(this.resourceId);
+    this.store.identities.create(id, this.clock());
+    return id;
+  }
+
+  async issueToken(userId: string, scopes: string[], expiresInMinutes = DEFAULT_TOKEN_MINUTES): Promise<IssuedToken> {
+    const identity = this.store.identities.get(userId);
+    if (!identity || identity.deletedOn !== null) throw errors.notFound(`Identity '${userId}' was not found.`);
+    return this.tokens.issue(userId, scopes, expiresInMinutes, identity.tokenGeneration);
+  }
+
+  revokeTokens(userId: string): void {
+    if (!this.store.identities.revoke(userId)) throw errors.notFound(`Identity '${userId}' was not found.`);
+  }
+
+  deleteUser(userId: string): void {
+    if (!this.store.identities.delete(userId, this.clock())) throw errors.notFound(`Identity '${userId}' was not found.`);
+  }
+
+  /**
+   * Verifies a bearer token (signature, expiry, revocation, deleted user) and returns its user and
+   * scopes; throws 401 otherwise. Scope checks are the caller's.
+   */
+  async authenticate(authorization: string | undefined): Promise<{ userId: string; scopes: string[] }> {
+    const m = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+    if (!m) throw errors.unauthorized('An access token is required: Authorization: Bearer <token>.');
+    const claims = await this.tokens.verify(m[1]!);
+    if (claims === 'expired') throw errors.unauthorized('The access token has expired.');
+    if (typeof claims === 'string') throw errors.unauthorized('The access token is not valid.');
+    const identity = this.store.identities.get(claims.userId);
+    if (!identity || identity.deletedOn !== null || identity.tokenGeneration !== claims.generation) {
+      throw errors.unauthorized('The access token has been revoked.');
+    }
+    return { userId: claims.userId, scopes: claims.scopes };
+  }
+}

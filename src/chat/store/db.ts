@@ -1,0 +1,66 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE identities (
+     id TEXT PRIMARY KEY, created_on INTEGER NOT NULL, deleted_on INTEGER, token_generation INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE threads (
+     id TEXT PRIMARY KEY, topic TEXT NOT NULL, created_on INTEGER NOT NULL, created_by TEXT NOT NULL,
+     metadata TEXT, retention TEXT, deleted_on INTEGER, last_message_on INTEGER,
+     last_activity INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE participants (
+     thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, user_id TEXT NOT NULL,
+     display_name TEXT, share_history_time INTEGER NOT NULL DEFAULT 0, metadata TEXT, added_on INTEGER NOT NULL,
+     removed_on INTEGER, removed_seq INTEGER, PRIMARY KEY (thread_id, user_id));
+   CREATE INDEX participants_by_user ON participants(user_id);
+   CREATE TABLE messages (
+     thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, id TEXT NOT NULL, seq INTEGER NOT NULL,
+     type TEXT NOT NULL, sender_id TEXT, sender_display_name TEXT, content TEXT NOT NULL, metadata TEXT,
+     created_on INTEGER NOT NULL, edited_on INTEGER, deleted_on INTEGER, version TEXT NOT NULL,
+     PRIMARY KEY (thread_id, id));
+   CREATE UNIQUE INDEX messages_by_seq ON messages(thread_id, seq);
+   CREATE TABLE read_receipts (
+     thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, user_id TEXT NOT NULL,
+     message_id TEXT NOT NULL, read_on INTEGER NOT NULL, PRIMARY KEY (thread_id, user_id));
+   CREATE TABLE idempotency (
+     caller TEXT NOT NULL, key TEXT NOT NULL, thread_id TEXT NOT NULL, created_on INTEGER NOT NULL,
+     PRIMARY KEY (caller, key));`,
+];
+
+/**
+ * Opens (creating if needed) the chat store. `:memory:` for unit tests, otherwise a file under the
+ * data directory in WAL mode with `synchronous=FULL`, so a 2xx answer survives `kill -9` and power loss.
+ */
+export function openDb(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Reads a value from the `meta` table, creating it with `make()` the first time. */
+export function metaValue(db: Db, key: string, make: () => string): string {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  if (row) return row.value;
+  const value = make();
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  return value;
+}
