@@ -18,9 +18,12 @@ export function skip(raw: unknown): number {
   return n;
 }
 
-/** RFC3339 date-time, or epoch `0` as in the spec example; absent = from the beginning. */
+/**
+ * RFC3339 date-time, or `0` as in the spec example. Absent = from the beginning (-1, so that the
+ * exclusive "changed after" comparison keeps epoch-0 items).
+ */
 export function startTime(raw: unknown): number {
-  if (raw === undefined || raw === '0') return 0;
+  if (raw === undefined || raw === '0') return -1;
   const t = typeof raw === 'string' ? Date.parse(raw) : NaN;
   if (Number.isNaN(t)) throw errors.badRequest(`startTime must be an RFC3339 date-time; got '${String(raw)}'.`);
   return t;

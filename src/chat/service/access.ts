@@ -21,7 +21,7 @@ export function requireMember(store: ChatStore, thread: Thread, caller: string):
  * Current and removed participants may read history; a removed one only up to its removal, and
  * everyone only from its `shareHistoryTime` on.
  */
-export function readerWindow(store: ChatStore, thread: Thread, caller: string): Omit<HistoryWindow, 'beforeSeq'> {
+export function readerWindow(store: ChatStore, thread: Thread, caller: string): Omit<HistoryWindow, 'beforeSeq' | 'changedAfter'> {
   const p = store.participants.get(thread.id, caller);
   if (!p) throw errors.forbidden();
   return { maxSeq: p.removedSeq ?? Number.MAX_SAFE_INTEGER, since: p.shareHistoryTime };

@@ -33,6 +33,11 @@ export interface InvalidParticipant {
   message: string;
 }
 
+/** Records events durably inside the transaction that made them (the webhook outbox). */
+export interface DurableEventSink {
+  record(event: ChatEvent): void;
+}
+
 export interface ChatServiceOptions {
   store: ChatStore;
   /** @defaultValue the system clock */
@@ -48,10 +53,27 @@ export class ChatService {
   private readonly store: ChatStore;
   private readonly clock: Clock;
   private readonly ids = new MessageIdGenerator();
+  private readonly sinks: DurableEventSink[] = [];
 
   constructor({ store, clock = systemClock }: ChatServiceOptions) {
     this.store = store;
     this.clock = clock;
+  }
+
+  /** Adds a sink that records every event in the same transaction as the change. */
+  addDurableSink(sink: DurableEventSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Runs `fn` in one transaction with the durable sinks, then publishes its event to live listeners. */
+  private commit<E extends ChatEvent>(fn: () => E): E {
+    const event = this.store.transaction(() => {
+      const e = fn();
+      for (const sink of this.sinks) sink.record(e);
+      return e;
+    });
+    this.events.publish(event);
+    return event;
   }
 
   // ---- threads ---------------------------------------------------------------------------------
@@ -85,24 +107,22 @@ export class ChatService {
       lastActivity: now,
       lastSeq: 0,
     };
-    const seq = this.store.transaction(() => {
+    const event = this.commit(() => {
       this.store.threads.insert(thread);
       for (const p of members) this.insertParticipant(thread.id, p, now);
-      const first = this.appendSystem(thread.id, 'participantAdded', { participants: members, initiator: caller }, now);
+      const seq = this.appendSystem(thread.id, 'participantAdded', { participants: members, initiator: caller }, now);
       this.appendSystem(thread.id, 'topicUpdated', { topic: thread.topic, initiator: caller }, now);
       if (repeatabilityId) this.store.threads.rememberIdempotent(caller, repeatabilityId, thread.id, now);
-      return first;
+      return {
+        type: 'chatThreadCreated' as const,
+        threadId: thread.id,
+        thread: this.store.threads.get(thread.id)!,
+        participants: members,
+        seq,
+        recipients: members.map((p) => p.id),
+      };
     });
-    const stored = this.store.threads.get(thread.id)!;
-    this.events.publish({
-      type: 'chatThreadCreated',
-      threadId: thread.id,
-      thread: stored,
-      participants: members,
-      seq,
-      recipients: members.map((p) => p.id),
-    });
-    return { thread: stored, invalidParticipants: invalid, replayed: false };
+    return { thread: event.thread, invalidParticipants: invalid, replayed: false };
   }
 
   listThreads(
@@ -136,30 +156,30 @@ export class ChatService {
       metadata: patch.metadata ? mergeMetadata(thread.metadata, patch.metadata) : thread.metadata,
       retention: patch.retention ?? thread.retention,
     };
-    const seq = this.store.transaction(() => {
+    this.commit(() => {
       this.store.threads.update(updated);
-      return patch.topic !== undefined
-        ? this.appendSystem(thread.id, 'topicUpdated', { topic: updated.topic, initiator: caller }, now)
-        : null;
-    });
-    this.events.publish({
-      type: 'chatThreadPropertiesUpdated',
-      threadId,
-      thread: this.store.threads.get(threadId)!,
-      updatedBy: caller,
-      at: now,
-      seq,
-      recipients: this.currentIds(threadId),
+      const seq =
+        patch.topic !== undefined ? this.appendSystem(thread.id, 'topicUpdated', { topic: updated.topic, initiator: caller }, now) : null;
+      return {
+        type: 'chatThreadPropertiesUpdated' as const,
+        threadId,
+        thread: this.store.threads.get(threadId)!,
+        updatedBy: caller,
+        at: now,
+        seq,
+        recipients: this.currentIds(threadId),
+      };
     });
   }
 
   deleteThread(caller: string, threadId: string): void {
     const thread = requireThread(this.store, threadId);
     requireMember(this.store, thread, caller);
-    const recipients = this.currentIds(threadId);
     const now = this.clock();
-    this.store.threads.markDeleted(threadId, now);
-    this.events.publish({ type: 'chatThreadDeleted', threadId, deletedBy: caller, at: now, recipients });
+    this.commit(() => {
+      this.store.threads.markDeleted(threadId, now);
+      return { type: 'chatThreadDeleted' as const, threadId, deletedBy: caller, at: now, recipients: this.currentIds(threadId) };
+    });
   }
 
   // ---- messages --------------------------------------------------------------------------------
@@ -174,7 +194,7 @@ export class ChatService {
     const content = input.type === 'html' ? sanitizeMessageHtml(input.content) : input.content;
     checkMessageSize(content);
     const now = this.clock();
-    const message = this.store.transaction(() => {
+    const { message } = this.commit(() => {
       const id = this.ids.next(now);
       const m: Message = {
         threadId,
@@ -192,9 +212,8 @@ export class ChatService {
       };
       this.store.messages.insert(m);
       this.store.threads.setLastMessageOn(threadId, id);
-      return m;
+      return { type: 'chatMessageReceived' as const, threadId, message: m, recipients: this.currentIds(threadId) };
     });
-    this.events.publish({ type: 'chatMessageReceived', threadId, message, recipients: this.currentIds(threadId) });
     return message;
   }
 
@@ -203,11 +222,12 @@ export class ChatService {
     threadId: string,
     opts: { limit: number; startTime: number; beforeSeq: number | null },
   ): { messages: Message[]; nextBeforeSeq: number | null } {
+    // startTime: messages created, edited or deleted after it (exclusive); -1 = everything.
     const thread = requireThread(this.store, threadId);
     const window = readerWindow(this.store, thread, caller);
     const rows = this.store.messages.page(
       threadId,
-      { beforeSeq: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, maxSeq: window.maxSeq, since: Math.max(window.since, opts.startTime) },
+      { beforeSeq: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...window, changedAfter: opts.startTime },
       opts.limit + 1,
     );
     const messages = rows.slice(0, opts.limit);
@@ -244,8 +264,10 @@ export class ChatService {
       editedOn: now,
       version: String(now),
     };
-    this.store.transaction(() => this.store.messages.update(updated));
-    this.events.publish({ type: 'chatMessageEdited', threadId, message: updated, recipients: this.currentIds(threadId) });
+    this.commit(() => {
+      this.store.messages.update(updated);
+      return { type: 'chatMessageEdited' as const, threadId, message: updated, recipients: this.currentIds(threadId) };
+    });
     return updated;
   }
 
@@ -254,12 +276,14 @@ export class ChatService {
     requireMember(this.store, thread, caller);
     const m = this.ownMessage(caller, threadId, messageId);
     const now = this.clock();
-    this.store.messages.markDeleted(threadId, messageId, now);
-    this.events.publish({
-      type: 'chatMessageDeleted',
-      threadId,
-      message: { ...m, deletedOn: now },
-      recipients: this.currentIds(threadId),
+    this.commit(() => {
+      this.store.messages.markDeleted(threadId, messageId, now);
+      return {
+        type: 'chatMessageDeleted' as const,
+        threadId,
+        message: { ...m, deletedOn: now },
+        recipients: this.currentIds(threadId),
+      };
     });
   }
 
@@ -288,18 +312,18 @@ export class ChatService {
     if (this.store.participants.count(threadId) + fresh.length > LIMITS.participantsPerThread) {
       throw errors.badRequest(`A thread can have at most ${LIMITS.participantsPerThread} participants.`);
     }
-    const seq = this.store.transaction(() => {
+    this.commit(() => {
       for (const p of fresh) this.insertParticipant(threadId, p, now);
-      return this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator: caller }, now);
-    });
-    this.events.publish({
-      type: 'participantsAdded',
-      threadId,
-      added: fresh,
-      addedBy: caller,
-      at: now,
-      seq,
-      recipients: this.currentIds(threadId),
+      const seq = this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator: caller }, now);
+      return {
+        type: 'participantsAdded' as const,
+        threadId,
+        added: fresh,
+        addedBy: caller,
+        at: now,
+        seq,
+        recipients: this.currentIds(threadId),
+      };
     });
     return invalid;
   }
@@ -310,14 +334,14 @@ export class ChatService {
     const target = this.store.participants.get(threadId, rawId);
     if (!target || target.removedOn !== null) throw errors.notFound(`'${rawId}' is not a participant of this thread.`);
     const now = this.clock();
-    const recipients = this.currentIds(threadId);
     const removed: ParticipantRef = { id: rawId, ...(target.displayName ? { displayName: target.displayName } : {}) };
-    const seq = this.store.transaction(() => {
-      const s = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: caller }, now);
-      this.store.participants.remove(threadId, rawId, now, s);
-      return s;
+    this.commit(() => {
+      // The removed participant is among the recipients: it hears of its own removal, then nothing more.
+      const recipients = this.currentIds(threadId);
+      const seq = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: caller }, now);
+      this.store.participants.remove(threadId, rawId, now, seq);
+      return { type: 'participantsRemoved' as const, threadId, removed: [removed], removedBy: caller, at: now, seq, recipients };
     });
-    this.events.publish({ type: 'participantsRemoved', threadId, removed: [removed], removedBy: caller, at: now, seq, recipients });
   }
 
   // ---- receipts and typing ---------------------------------------------------------------------
@@ -330,14 +354,16 @@ export class ChatService {
     if (!m || m.deletedOn !== null) throw errors.notFound(`Message '${messageId}' was not found.`);
     if (this.receiptsUnsupported(threadId)) return;
     const receipt: ReadReceipt = { threadId, userId: caller, messageId, readOn: this.clock() };
-    this.store.receipts.put(receipt);
-    this.events.publish({
-      type: 'readReceiptReceived',
-      threadId,
-      sender: caller,
-      messageId,
-      readOn: receipt.readOn,
-      recipients: this.currentIds(threadId),
+    this.commit(() => {
+      this.store.receipts.put(receipt);
+      return {
+        type: 'readReceiptReceived' as const,
+        threadId,
+        sender: caller,
+        messageId,
+        readOn: receipt.readOn,
+        recipients: this.currentIds(threadId),
+      };
     });
   }
 
@@ -355,14 +381,14 @@ export class ChatService {
     const thread = requireThread(this.store, threadId);
     const member = requireMember(this.store, thread, caller);
     if (this.receiptsUnsupported(threadId)) return;
-    this.events.publish({
-      type: 'typingIndicatorReceived',
+    this.commit(() => ({
+      type: 'typingIndicatorReceived' as const,
       threadId,
       sender: caller,
       senderDisplayName: senderDisplayName ?? member.displayName ?? '',
       at: this.clock(),
       recipients: this.currentIds(threadId),
-    });
+    }));
   }
 
   // ---- housekeeping ----------------------------------------------------------------------------

@@ -38,8 +38,13 @@ export interface HistoryWindow {
   beforeSeq: number;
   /** Only messages up to and including this sequence id (a removed participant's horizon). */
   maxSeq: number;
-  /** Only messages created at or after this time (startTime, shareHistoryTime). */
+  /** Only messages created at or after this time (the reader's shareHistoryTime). */
   since: number;
+  /**
+   * Only messages created, edited or deleted strictly after this time (the list's `startTime`), so a
+   * client that resumes from the time of the last change it saw gets every change since, once.
+   */
+  changedAfter: number;
 }
 
 export class MessagesRepo {
@@ -60,8 +65,9 @@ export class MessagesRepo {
        WHERE thread_id = @threadId AND id = @id`,
     );
     this.deleteStmt = db.prepare('UPDATE messages SET deleted_on = ? WHERE thread_id = ? AND id = ? AND deleted_on IS NULL');
-    this.pageStmt = db.prepare<[string, number, number, number, number], Row>(
+    this.pageStmt = db.prepare<[string, number, number, number, number, number, number, number], Row>(
       `SELECT * FROM messages WHERE thread_id = ? AND seq < ? AND seq <= ? AND created_on >= ?
+         AND (created_on > ? OR edited_on > ? OR deleted_on > ?)
        ORDER BY seq DESC LIMIT ?`,
     );
   }
@@ -85,6 +91,7 @@ export class MessagesRepo {
 
   /** Newest first. */
   page(threadId: string, window: HistoryWindow, limit: number): Message[] {
-    return this.pageStmt.all(threadId, window.beforeSeq, window.maxSeq, window.since, limit).map(toMessage);
+    const { beforeSeq, maxSeq, since, changedAfter: after } = window;
+    return this.pageStmt.all(threadId, beforeSeq, maxSeq, since, after, after, after, limit).map(toMessage);
   }
 }
