@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
 import { ensureSelfSignedCert } from '../lib/tls.js';
+import { RealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.js';
 import { connectionString, resolveAccessKey } from './access-key.js';
 import { TokenService } from './auth/tokens.js';
 import { buildChatApp } from './http/app.js';
@@ -24,6 +25,8 @@ export interface ChatBackendOptions {
   dbFile?: string;
   /** How often expired and abandoned threads are purged. @defaultValue 1 hour */
   sweepIntervalMs?: number;
+  /** WebSocket tuning (heartbeat, send buffer). */
+  realtime?: Pick<RealtimeHubOptions, 'heartbeatMs' | 'maxBufferedBytes'>;
 }
 
 /** The chat backend, wired: store, services, HTTP(S) app. `start()` listens, `close()` stops. */
@@ -34,6 +37,7 @@ export class ChatBackend {
   readonly accessKey: string;
   readonly resourceId: string;
   app!: FastifyInstance;
+  realtime!: RealtimeHub;
   /** Base URL once listening, e.g. `https://127.0.0.1:8080`. */
   url = '';
   /** Certificate file when TLS is on (for NODE_EXTRA_CA_CERTS). */
@@ -70,6 +74,8 @@ export class ChatBackend {
       logger,
       https,
     });
+    this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, ...this.options.realtime });
+    this.realtime.attach(this.app.server);
     await this.app.listen({ host: config.http.host, port: config.http.port });
     const address = this.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
@@ -89,10 +95,15 @@ export class ChatBackend {
     }
   }
 
-  /** Idempotent: stops listening, then closes the store. */
+  /** Idempotent: closes WebSockets (1001), stops listening, then closes the store; every step runs. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.sweepTimer);
+      try {
+        if (this.realtime) await this.realtime.close();
+      } catch (err) {
+        this.log.error({ err }, 'closing WebSockets failed');
+      }
       try {
         if (this.app) await this.app.close();
       } catch (err) {

@@ -45,7 +45,7 @@ export class IdentityService {
    * Verifies a bearer token (signature, expiry, revocation, deleted user) and returns its user and
    * scopes; throws 401 otherwise. Scope checks are the caller's.
    */
-  async authenticate(authorization: string | undefined): Promise<{ userId: string; scopes: string[] }> {
+  async authenticate(authorization: string | undefined): Promise<{ userId: string; scopes: string[]; expiresAt: number }> {
     const m = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
     if (!m) throw errors.unauthorized('An access token is required: Authorization: Bearer <token>.');
     const claims = await this.tokens.verify(m[1]!);
@@ -55,6 +55,6 @@ export class IdentityService {
     if (!identity || identity.deletedOn !== null || identity.tokenGeneration !== claims.generation) {
       throw errors.unauthorized('The access token has been revoked.');
     }
-    return { userId: claims.userId, scopes: claims.scopes };
+    return { userId: claims.userId, scopes: claims.scopes, expiresAt: claims.expiresAt };
   }
 }
