@@ -41,6 +41,7 @@ export class ThreadsRepo {
   private readonly updateStmt;
   private readonly deleteStmt;
   private readonly purgeStmt;
+  private readonly purgeKeysStmt;
   private readonly listStmt;
   private readonly sweepStmt;
   private readonly idemGetStmt;
@@ -61,6 +62,7 @@ export class ThreadsRepo {
     );
     this.deleteStmt = db.prepare('UPDATE threads SET deleted_on = ? WHERE id = ? AND deleted_on IS NULL');
     this.purgeStmt = db.prepare('DELETE FROM threads WHERE id = ?');
+    this.purgeKeysStmt = db.prepare('DELETE FROM idempotency WHERE thread_id = ?');
     this.lastMessageStmt = db.prepare('UPDATE threads SET last_message_on = ? WHERE id = ?');
     // A user's threads: those where the user is or was a participant (removed ones keep read access).
     this.listStmt = db.prepare<[string, number, number, number, string, number], Row>(
@@ -102,8 +104,9 @@ export class ThreadsRepo {
     return this.deleteStmt.run(now, id).changes > 0;
   }
 
-  /** Removes the thread and, by cascade, everything in it. */
+  /** Removes the thread and, by cascade, everything in it; its repeatability ids become free again. */
   purge(id: string): void {
+    this.purgeKeysStmt.run(id);
     this.purgeStmt.run(id);
   }
 
