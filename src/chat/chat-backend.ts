@@ -8,6 +8,9 @@ import type { Logger } from '../lib/logger.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
 import { ensureSelfSignedCert } from '../lib/tls.js';
 import { RealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.js';
+import { webhookAdminRoutes } from '../webhooks/admin-routes.js';
+import type { DispatcherOptions } from '../webhooks/dispatcher.js';
+import { Webhooks } from '../webhooks/webhooks.js';
 import { connectionString, resolveAccessKey } from './access-key.js';
 import { TokenService } from './auth/tokens.js';
 import { buildChatApp } from './http/app.js';
@@ -27,6 +30,8 @@ export interface ChatBackendOptions {
   sweepIntervalMs?: number;
   /** WebSocket tuning (heartbeat, send buffer). */
   realtime?: Pick<RealtimeHubOptions, 'heartbeatMs' | 'maxBufferedBytes'>;
+  /** Webhook delivery tuning (backoff, timeouts). */
+  webhooks?: Omit<DispatcherOptions, 'outbox' | 'subscriptions' | 'logger' | 'clock'>;
 }
 
 /** The chat backend, wired: store, services, HTTP(S) app. `start()` listens, `close()` stops. */
@@ -34,6 +39,7 @@ export class ChatBackend {
   readonly store: ChatStore;
   readonly chat: ChatService;
   readonly identity: IdentityService;
+  readonly webhooks: Webhooks;
   readonly accessKey: string;
   readonly resourceId: string;
   app!: FastifyInstance;
@@ -55,6 +61,14 @@ export class ChatBackend {
     const tokens = new TokenService(this.accessKey, this.resourceId, clock);
     this.chat = new ChatService({ store: this.store, clock });
     this.identity = new IdentityService(this.store, tokens, this.resourceId, clock);
+    this.webhooks = new Webhooks({
+      db: this.store.db,
+      chat: this.chat,
+      logger,
+      clock,
+      topic: `/subscriptions/${this.resourceId}/resourceGroups/parley/providers/Microsoft.Communication/communicationServices/parley`,
+      dispatcher: options.webhooks,
+    });
   }
 
   get connectionString(): string {
@@ -73,6 +87,7 @@ export class ChatBackend {
       publicUrl: config.http.publicUrl,
       logger,
       https,
+      plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks)],
     });
     this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, ...this.options.realtime });
     this.realtime.attach(this.app.server);
@@ -81,6 +96,7 @@ export class ChatBackend {
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
     this.url = config.http.publicUrl?.replace(/\/$/, '') ?? `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    this.webhooks.start();
     this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 3_600_000);
     this.sweepTimer.unref();
     return this;
@@ -103,6 +119,11 @@ export class ChatBackend {
         if (this.realtime) await this.realtime.close();
       } catch (err) {
         this.log.error({ err }, 'closing WebSockets failed');
+      }
+      try {
+        await this.webhooks.close();
+      } catch (err) {
+        this.log.error({ err }, 'stopping webhook delivery failed');
       }
       try {
         if (this.app) await this.app.close();

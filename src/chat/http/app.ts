@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../../lib/logger.js';
 import { errors } from '../errors.js';
 import type { ApiContext } from './context.js';
@@ -17,11 +17,13 @@ export interface ChatAppOptions extends ApiContext {
    * @defaultValue 262144
    */
   bodyLimit?: number;
+  /** More route plugins (webhook admin, bot admin, dashboard), each given the API context. */
+  plugins?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
 }
 
 /** Builds the chat backend's HTTP app without listening (tests use port 0 or `inject`). */
 export function buildChatApp(options: ChatAppOptions): FastifyInstance {
-  const { logger, https, bodyLimit = 256 * 1024, ...ctx } = options;
+  const { logger, https, bodyLimit = 256 * 1024, plugins = [], ...ctx } = options;
   const serverOptions: FastifyServerOptions = {
     loggerInstance: logger.child({ component: 'http' }),
     bodyLimit,
@@ -59,5 +61,6 @@ export function buildChatApp(options: ChatAppOptions): FastifyInstance {
   void app.register(threadRoutes(ctx));
   void app.register(messageRoutes(ctx));
   void app.register(participantRoutes(ctx));
+  for (const plugin of plugins) void app.register(plugin(ctx));
   return app;
 }

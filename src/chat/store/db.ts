@@ -29,6 +29,16 @@ const MIGRATIONS: string[] = [
    CREATE TABLE idempotency (
      caller TEXT NOT NULL, key TEXT NOT NULL, thread_id TEXT NOT NULL, created_on INTEGER NOT NULL,
      PRIMARY KEY (caller, key));`,
+  `CREATE TABLE webhook_subscriptions (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, endpoint_url TEXT NOT NULL, event_types TEXT, secret TEXT NOT NULL,
+     created_on INTEGER NOT NULL);
+   CREATE TABLE webhook_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+     order_key TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, envelope TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+     created_on INTEGER NOT NULL, last_error TEXT);
+   CREATE INDEX webhook_outbox_heads ON webhook_outbox(status, subscription_id, order_key, id);`,
 ];
 
 /**

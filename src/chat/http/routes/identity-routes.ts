@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { verifyHmac } from '../../auth/hmac.js';
-import { errors } from '../../errors.js';
 import { checkApiVersion, IDENTITY_API_VERSIONS } from '../api-version.js';
 import { enforceLimit, type ApiContext } from '../context.js';
 import { parseBody } from '../errors-handler.js';
+import { installHmacGuard } from '../hmac-guard.js';
 import { createIdentitySchema, issueTokenSchema } from '../wire-schemas.js';
 
 const tokenBody = (t: { token: string; expiresOn: Date }) => ({ token: t.token, expiresOn: t.expiresOn.toISOString() });
@@ -11,15 +10,9 @@ const tokenBody = (t: { token: string; expiresOn: Date }) => ({ token: t.token, 
 /** The ACS Identity API (spec §8.1), authenticated with HMAC-SHA256 over the access key. */
 export function identityRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance) => {
+    installHmacGuard(app, ctx);
     app.addHook('preHandler', async (request) => {
       checkApiVersion((request.query as Record<string, unknown>)['api-version'], IDENTITY_API_VERSIONS);
-      const failure = verifyHmac(
-        ctx.accessKey,
-        { method: request.method, url: request.url, headers: request.headers, rawBody: request.rawBody },
-        ctx.clock(),
-      );
-      if (failure === 'content-hash') throw errors.denied("Request 'x-ms-content-sha256' differs from generated content hash.");
-      if (failure) throw errors.denied();
     });
 
     app.post('/identities', async (request, reply) => {

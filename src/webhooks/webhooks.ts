@@ -1,0 +1,79 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { errors } from '../chat/errors.js';
+import type { ChatService } from '../chat/service/chat-service.js';
+import type { Db } from '../chat/store/db.js';
+import { systemClock, type Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { WebhookDispatcher, type DispatcherOptions } from './dispatcher.js';
+import { WebhookOutbox } from './outbox.js';
+import { SubscriptionsRepo, type Subscription } from './subscriptions-repo.js';
+import { validateEndpoint } from './validation.js';
+
+export interface WebhooksOptions {
+  db: Db;
+  chat: ChatService;
+  logger: Logger;
+  /** Event Grid `topic` of every event (the resource's path). */
+  topic: string;
+  clock?: Clock;
+  dispatcher?: Omit<DispatcherOptions, 'outbox' | 'subscriptions' | 'logger' | 'clock'>;
+}
+
+/** Server events: subscriptions, the durable outbox fed by the chat service, and its dispatcher. */
+export class Webhooks {
+  readonly subscriptions: SubscriptionsRepo;
+  readonly outbox: WebhookOutbox;
+  readonly dispatcher: WebhookDispatcher;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: WebhooksOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.subscriptions = new SubscriptionsRepo(options.db);
+    this.outbox = new WebhookOutbox(options.db, this.subscriptions, options.topic, this.clock);
+    this.dispatcher = new WebhookDispatcher({
+      ...options.dispatcher,
+      outbox: this.outbox,
+      subscriptions: this.subscriptions,
+      logger: options.logger.child({ component: 'webhooks' }),
+      clock: this.clock,
+    });
+    options.chat.addDurableSink(this.outbox);
+  }
+
+  start(): void {
+    this.dispatcher.start();
+  }
+
+  /** Validates the endpoint with the Event Grid handshake, then activates the subscription. */
+  async subscribe(input: { name?: string; endpointUrl: string; eventTypes?: string[]; secret?: string }): Promise<Subscription> {
+    const failure = await validateEndpoint(input.endpointUrl, this.options.topic, {
+      fetch: this.options.dispatcher?.fetch,
+    });
+    if (failure) throw errors.badRequest(`Webhook validation failed: ${failure}.`);
+    const sub: Subscription = {
+      id: randomUUID(),
+      name: input.name ?? `subscription-${Date.now()}`,
+      endpointUrl: input.endpointUrl,
+      eventTypes: input.eventTypes ?? null,
+      secret: input.secret ?? randomBytes(32).toString('base64url'),
+      createdOn: this.clock(),
+    };
+    this.subscriptions.insert(sub);
+    return sub;
+  }
+
+  list(): Array<Omit<Subscription, 'secret'> & { pending: number; deadLettered: number }> {
+    return this.subscriptions.all().map(({ secret: _secret, ...s }) => {
+      const counts = this.outbox.counts(s.id);
+      return { ...s, pending: counts.pending, deadLettered: counts.dead };
+    });
+  }
+
+  remove(id: string): void {
+    if (!this.subscriptions.delete(id)) throw errors.notFound(`Subscription '${id}' was not found.`);
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}
