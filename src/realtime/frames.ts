@@ -90,9 +90,10 @@ export function frameFor(event: ChatEvent, recipient: string): Frame | null {
         },
       };
     case 'chatThreadDeleted':
+      // `reason` takes the SDK's DeleteReason values; only users delete live (policy purges are silent).
       return {
         type: event.type,
-        payload: { threadId: event.threadId, version: String(event.at), deletedOn: iso(event.at), deletedBy: actor(event.deletedBy), reason: 'deleted' },
+        payload: { threadId: event.threadId, version: String(event.at), deletedOn: iso(event.at), deletedBy: actor(event.deletedBy), reason: 'deletedByUser' },
       };
     case 'chatThreadPropertiesUpdated':
       return {
