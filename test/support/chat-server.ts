@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ChatBackend } from '../../src/chat/chat-backend.js';
+import { ChatBackend, type ChatBackendOptions } from '../../src/chat/chat-backend.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -14,6 +14,8 @@ export interface TestBackendOptions {
   dataDir?: string;
   /** Extra PARLEY_* variables. */
   env?: Record<string, string>;
+  /** WebSocket tuning passed to the backend (small heartbeats and buffers in tests). */
+  realtime?: ChatBackendOptions['realtime'];
 }
 
 export type TestBackend = ChatBackend & { dataDir: string };
@@ -37,6 +39,6 @@ export async function startTestBackend(opts: TestBackendOptions = {}): Promise<T
     ...(opts.tls ? testTlsEnv() : {}),
     ...opts.env,
   });
-  const backend = await new ChatBackend({ config, logger: createLogger('silent'), clock: opts.clock }).start();
+  const backend = await new ChatBackend({ config, logger: createLogger('silent'), clock: opts.clock, realtime: opts.realtime }).start();
   return Object.assign(backend, { dataDir });
 }
