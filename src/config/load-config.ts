@@ -23,7 +23,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment once into a typed {@link Config}; throws {@link ConfigError} listing each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(env);
+  // Blank counts as unset for every variable (the schema's contract), so `FOO=` means the default.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
