@@ -256,7 +256,9 @@ export class ChatService {
     const m = this.ownMessage(caller, threadId, messageId);
     const content = patch.content === undefined ? m.content.message : m.type === 'html' ? sanitizeMessageHtml(patch.content) : patch.content;
     if (content !== undefined) checkMessageSize(content);
-    const now = Math.max(this.clock(), Number(m.version) + 1);
+    // Change times come from the message-id sequence, so every change is stamped strictly after all
+    // earlier ones even when ids run ahead of the clock in a burst: `startTime` resumes rely on it.
+    const now = this.ids.next(Math.max(this.clock(), Number(m.version) + 1));
     const updated: Message = {
       ...m,
       content: { ...m.content, message: content },
@@ -275,7 +277,7 @@ export class ChatService {
     const thread = requireThread(this.store, threadId);
     requireMember(this.store, thread, caller);
     const m = this.ownMessage(caller, threadId, messageId);
-    const now = this.clock();
+    const now = this.ids.next(this.clock()); // strictly after every earlier change (see updateMessage)
     this.commit(() => {
       this.store.messages.markDeleted(threadId, messageId, now);
       return {
@@ -296,9 +298,13 @@ export class ChatService {
     return { participants: rows.slice(0, opts.limit), more: rows.length > opts.limit };
   }
 
-  addParticipants(caller: string, threadId: string, input: ParticipantInput[]): InvalidParticipant[] {
+  /**
+   * Adds participants. `caller` must be a current participant, or `{ admin: true }` for the resource
+   * owner (parley's HMAC admin API, used to add the bot to any thread).
+   */
+  addParticipants(caller: string | { admin: true }, threadId: string, input: ParticipantInput[]): InvalidParticipant[] {
     const thread = requireThread(this.store, threadId);
-    requireMember(this.store, thread, caller);
+    if (typeof caller === 'string') requireMember(this.store, thread, caller);
     if (input.length > LIMITS.participantsPerBatch) {
       throw errors.badRequest(`At most ${LIMITS.participantsPerBatch} participants can be added in one request.`);
     }
@@ -312,14 +318,15 @@ export class ChatService {
     if (this.store.participants.count(threadId) + fresh.length > LIMITS.participantsPerThread) {
       throw errors.badRequest(`A thread can have at most ${LIMITS.participantsPerThread} participants.`);
     }
+    const initiator = typeof caller === 'string' ? caller : fresh[0]!.id;
     this.commit(() => {
       for (const p of fresh) this.insertParticipant(threadId, p, now);
-      const seq = this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator: caller }, now);
+      const seq = this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator }, now);
       return {
         type: 'participantsAdded' as const,
         threadId,
         added: fresh,
-        addedBy: caller,
+        addedBy: initiator,
         at: now,
         seq,
         recipients: this.currentIds(threadId),
@@ -328,9 +335,11 @@ export class ChatService {
     return invalid;
   }
 
-  removeParticipant(caller: string, threadId: string, rawId: string): void {
+  /** Removes a participant; `{ admin: true }` as for {@link addParticipants}. */
+  removeParticipant(caller: string | { admin: true }, threadId: string, rawId: string): void {
     const thread = requireThread(this.store, threadId);
-    requireMember(this.store, thread, caller);
+    if (typeof caller === 'string') requireMember(this.store, thread, caller);
+    const actor = typeof caller === 'string' ? caller : rawId;
     const target = this.store.participants.get(threadId, rawId);
     if (!target || target.removedOn !== null) throw errors.notFound(`'${rawId}' is not a participant of this thread.`);
     const now = this.clock();
@@ -338,9 +347,9 @@ export class ChatService {
     this.commit(() => {
       // The removed participant is among the recipients: it hears of its own removal, then nothing more.
       const recipients = this.currentIds(threadId);
-      const seq = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: caller }, now);
+      const seq = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: actor }, now);
       this.store.participants.remove(threadId, rawId, now, seq);
-      return { type: 'participantsRemoved' as const, threadId, removed: [removed], removedBy: caller, at: now, seq, recipients };
+      return { type: 'participantsRemoved' as const, threadId, removed: [removed], removedBy: actor, at: now, seq, recipients };
     });
   }
 
