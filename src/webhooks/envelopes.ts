@@ -36,9 +36,14 @@ export const EVENT_GRID_TYPES = [
 /**
  * Expands one chat event into Event Grid events (spec §9.2–9.3): one thread-level event, and one
  * per-user event for each recipient except the actor. Ids are fresh UUIDs, stored with the outbox
- * row, so every redelivery carries the same id.
+ * row, so every redelivery carries the same id. `threadCreatedOn` looks up a thread's creation time
+ * (epoch ms) for the events whose chat event does not carry the thread (`createTime`).
  */
-export function toEventGrid(event: ChatEvent, topic: string): EventGridEvent[] {
+export function toEventGrid(
+  event: ChatEvent,
+  topic: string,
+  threadCreatedOn: (threadId: string) => number | undefined = () => undefined,
+): EventGridEvent[] {
   const make = (type: string, subject: string, at: number, data: Record<string, unknown>): EventGridEvent => ({
     id: randomUUID(),
     topic,
@@ -76,6 +81,7 @@ export function toEventGrid(event: ChatEvent, topic: string): EventGridEvent[] {
           composeTime: iso(event.at),
           version: event.at,
           messageBody: '',
+          metadata: {},
           type: 'Text',
         }),
       ];
@@ -99,7 +105,13 @@ export function toEventGrid(event: ChatEvent, topic: string): EventGridEvent[] {
       ];
     }
     case 'chatThreadDeleted': {
-      const data = { deleteTime: iso(event.at), version: event.at, deletedByCommunicationIdentifier: identifier(event.deletedBy) };
+      const createdOn = threadCreatedOn(event.threadId);
+      const data = {
+        ...(createdOn !== undefined ? { createTime: iso(createdOn) } : {}),
+        deleteTime: iso(event.at),
+        version: event.at,
+        deletedByCommunicationIdentifier: identifier(event.deletedBy),
+      };
       return [
         make('ChatThreadDeleted', `${thread}/deletedBy/${event.deletedBy}`, event.at, data),
         ...perUser(event.deletedBy, (r) =>
@@ -128,6 +140,7 @@ export function toEventGrid(event: ChatEvent, topic: string): EventGridEvent[] {
       const added = event.type === 'participantsAdded';
       const actor = added ? event.addedBy : event.removedBy;
       const people = added ? event.added : event.removed;
+      const createTime = iso(threadCreatedOn(event.threadId) ?? event.at);
       return people.flatMap((p) => {
         const data = {
           time: iso(event.at),
@@ -143,7 +156,7 @@ export function toEventGrid(event: ChatEvent, topic: string): EventGridEvent[] {
               added ? 'ChatParticipantAddedToThreadWithUser' : 'ChatParticipantRemovedFromThreadWithUser',
               `${thread}/${what}/${p.id}/recipient/${r}`,
               event.at,
-              { ...data, createTime: iso(event.at), ...withRecipient(r) },
+              { ...data, createTime, ...withRecipient(r) },
             ),
           ),
         ];

@@ -46,6 +46,8 @@ export class WebhookOutbox implements DurableEventSink {
     private readonly subscriptions: SubscriptionsRepo,
     private readonly topic: string,
     private readonly clock: Clock,
+    /** A thread's creation time (epoch ms), for `createTime` in events that lack the thread. */
+    private readonly threadCreatedOn: (threadId: string) => number | undefined = () => undefined,
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO webhook_outbox (subscription_id, order_key, event_id, event_type, envelope, next_attempt_at, created_on)
@@ -68,7 +70,7 @@ export class WebhookOutbox implements DurableEventSink {
   record(event: ChatEvent): void {
     const subs = this.subscriptions.all();
     if (subs.length === 0) return;
-    const envelopes = toEventGrid(event, this.topic);
+    const envelopes = toEventGrid(event, this.topic, this.threadCreatedOn);
     const now = this.clock();
     let recorded = false;
     for (const sub of subs) {

@@ -29,7 +29,9 @@ export class Webhooks {
   constructor(private readonly options: WebhooksOptions) {
     this.clock = options.clock ?? systemClock;
     this.subscriptions = new SubscriptionsRepo(options.db);
-    this.outbox = new WebhookOutbox(options.db, this.subscriptions, options.topic, this.clock);
+    // Read inside the chat write's transaction: a deleted thread is soft-deleted, so its row is still there.
+    const createdOn = options.db.prepare<[string], { created_on: number }>('SELECT created_on FROM threads WHERE id = ?');
+    this.outbox = new WebhookOutbox(options.db, this.subscriptions, options.topic, this.clock, (id) => createdOn.get(id)?.created_on);
     this.dispatcher = new WebhookDispatcher({
       ...options.dispatcher,
       outbox: this.outbox,
