@@ -1,0 +1,182 @@
+/**
+ * Model provider over any OpenAI-compatible chat-completions API (OpenAI, Azure OpenAI, Ollama,
+ * vLLM, llama.cpp server, LM Studio) through the `openai` package.
+ *
+ * One model call per message covers all target languages: the answer is a JSON object keyed by
+ * language, requested with a strict `json_schema` response format and validated with zod. The
+ * message text is data, never instructions: it travels alone in the user turn between delimiter
+ * lines carrying a random nonce (so the text cannot close the block), and the system prompt says so.
+ */
+import { randomBytes } from 'node:crypto';
+import type OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { normalizeConfidence, locateEntities } from './analysis-utils.js';
+import { PROVIDER_ERROR_CODES as C, ProviderInvalidOutputError, ProviderPermanentError } from './errors.js';
+import { detectLanguage } from './language-detector.js';
+import { languageName } from './language-codes.js';
+import { createOpenAIClient } from './openai-client.js';
+import type { OpenAIClientOptions } from './openai-client.js';
+import { toProviderError } from './openai-errors.js';
+import {
+  ANALYSIS_SCHEMA_NAME,
+  ENTITY_CATEGORIES,
+  TRANSLATION_SCHEMA_NAME,
+  analysisSchema,
+  parseAnswer,
+  translationSchema,
+} from './openai-schemas.js';
+import type { TranslationAnswer } from './openai-schemas.js';
+import { ANALYZE_PLACEHOLDERS, TRANSLATE_PLACEHOLDERS, loadPrompt } from './prompts.js';
+import type { PromptTemplate } from './prompts.js';
+import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult } from './types.js';
+
+/** Which prompt files to use. */
+export interface PromptOptions {
+  /** @defaultValue the repository's `prompts/` */
+  dir?: string;
+  /** Loads `translate.v<N>.md`. @defaultValue 1 */
+  translateVersion?: number;
+  /** Loads `analyze.v<N>.md`. @defaultValue 1 */
+  analyzeVersion?: number;
+}
+
+export interface OpenAIProviderOptions extends OpenAIClientOptions {
+  /** Model name sent in each request (ignored by Azure, which uses the deployment). */
+  model: string;
+  prompts?: PromptOptions;
+  /** Sampling temperature; omitted from requests when undefined (reasoning models reject it). */
+  temperature?: number;
+  /** An already-built client (tests); connection options are then ignored. */
+  client?: OpenAI;
+}
+
+type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
+
+export class OpenAIProvider implements ModelProvider {
+  readonly name: 'openai' | 'azure-openai';
+  readonly model: string;
+  readonly promptVersion: string;
+  private readonly client: OpenAI;
+  private readonly translatePrompt: PromptTemplate<(typeof TRANSLATE_PLACEHOLDERS)[number]>;
+  private readonly analyzePrompt: PromptTemplate<(typeof ANALYZE_PLACEHOLDERS)[number]>;
+  private closed = false;
+
+  /** Loads and checks the prompt files; throws `PromptTemplateError` if one is unusable. */
+  constructor(private readonly options: OpenAIProviderOptions) {
+    const { prompts = {} } = options;
+    this.name = options.azure ? 'azure-openai' : 'openai';
+    this.model = options.azure ? options.azure.deployment : options.model;
+    this.translatePrompt = loadPrompt({ dir: prompts.dir, task: 'translate', version: prompts.translateVersion, placeholders: TRANSLATE_PLACEHOLDERS });
+    this.analyzePrompt = loadPrompt({ dir: prompts.dir, task: 'analyze', version: prompts.analyzeVersion, placeholders: ANALYZE_PLACEHOLDERS });
+    this.promptVersion = `${this.translatePrompt.version}+${this.analyzePrompt.version}`;
+    this.client = options.client ?? createOpenAIClient(options);
+  }
+
+  async translate(request: TranslateRequest): Promise<TranslateResult> {
+    const targets = [...new Set(request.targetLanguages)];
+    const characters = request.text.length;
+    if (targets.length === 0 || request.text.trim() === '') {
+      const translations = Object.fromEntries(targets.map((l) => [l, request.text]));
+      return { detectedLanguage: request.sourceLanguage ?? null, translations, usage: { calls: 0, characters } };
+    }
+    const { open, close } = delimiters();
+    const source = request.sourceLanguage;
+    const system = this.translatePrompt.render({
+      targetLanguages: targets.map((l) => `${l} (${languageName(l)})`).join(', '),
+      sourceLanguage: source ? `${source} (${languageName(source)})` : 'not given; detect it',
+      format: request.format,
+      delimiter: open,
+    });
+    const schema = translationSchema(targets);
+    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, TRANSLATION_SCHEMA_NAME, schema, request.signal);
+    const answer = parseAnswer(contentOf(completion), schema, 'translation') as TranslationAnswer;
+    const empty = targets.filter((l) => answer.translations[l]?.trim() === '');
+    if (empty.length > 0) {
+      throw new ProviderInvalidOutputError(`The model returned an empty translation for ${empty.join(', ')}.`, empty.map((l) => `translations.${l}: empty`));
+    }
+    return {
+      detectedLanguage: source ?? answer.detectedLanguage?.toLowerCase() ?? this.detectLanguage(request.text).language,
+      translations: Object.fromEntries(targets.map((l) => [l, answer.translations[l] as string])),
+      usage: usageOf(completion, characters),
+    };
+  }
+
+  async analyze(request: AnalyzeRequest): Promise<AnalyzeResult> {
+    const { open, close } = delimiters();
+    const system = this.analyzePrompt.render({ categories: ENTITY_CATEGORIES.join(', '), delimiter: open });
+    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, ANALYSIS_SCHEMA_NAME, analysisSchema, request.signal);
+    const answer = parseAnswer(contentOf(completion), analysisSchema, 'analysis');
+    return {
+      sentiment: answer.sentiment,
+      confidence: normalizeConfidence(answer.confidence),
+      entities: locateEntities(request.text, answer.entities),
+      language: answer.language?.toLowerCase() ?? this.detectLanguage(request.text).language,
+      usage: usageOf(completion, request.text.length),
+    };
+  }
+
+  detectLanguage(text: string): LanguageGuess {
+    return detectLanguage(text);
+  }
+
+  /** Nothing to release (the SDK keeps no sockets of its own); later calls fail. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private async complete(
+    system: string,
+    user: string,
+    schemaName: string,
+    schema: Parameters<typeof zodResponseFormat>[0],
+    signal: AbortSignal | undefined,
+  ): Promise<ChatCompletion> {
+    if (this.closed) throw new ProviderPermanentError(C.closed, 'The provider is closed.');
+    let completion: ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: user },
+          ],
+          response_format: zodResponseFormat(schema, schemaName),
+          ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
+        },
+        signal ? { signal } : undefined,
+      );
+    } catch (error) {
+      throw toProviderError(error);
+    }
+    const choice = completion.choices[0];
+    if (choice?.message.refusal) {
+      throw new ProviderPermanentError(C.refused, `The model refused: ${choice.message.refusal}`);
+    }
+    if (choice?.finish_reason === 'length') {
+      throw new ProviderPermanentError(C.outputTruncated, 'The model stopped at its token limit before finishing the answer.');
+    }
+    if (choice?.finish_reason === 'content_filter') {
+      throw new ProviderPermanentError(C.refused, 'The model API content filter blocked the answer.');
+    }
+    return completion;
+  }
+}
+
+function delimiters(): { open: string; close: string } {
+  const nonce = randomBytes(6).toString('hex');
+  return { open: `<message-${nonce}>`, close: `</message-${nonce}>` };
+}
+
+function contentOf(completion: ChatCompletion): string | null | undefined {
+  return completion.choices[0]?.message.content;
+}
+
+function usageOf(completion: ChatCompletion, characters: number): TranslateResult['usage'] {
+  const usage: TranslateResult['usage'] = { calls: 1, characters };
+  if (completion.usage) {
+    usage.inputTokens = completion.usage.prompt_tokens;
+    usage.outputTokens = completion.usage.completion_tokens;
+  }
+  return usage;
+}
