@@ -22,7 +22,7 @@ describe('the ten events', () => {
 
   beforeAll(async () => {
     [alice, bob, carol, dave] = [0, 1, 2, 3].map(() => backend.identity.createUser()) as [string, string, string, string];
-    [a, b, c, d] = await Promise.all([alice, bob, carol, dave].map((u) => connectUser(backend, u)));
+    [a, b, c, d] = (await Promise.all([alice, bob, carol, dave].map((u) => connectUser(backend, u)))) as [FrameCollector, FrameCollector, FrameCollector, FrameCollector];
   });
   afterAll(() => Promise.all([a, b, c, d].map((x) => x.close())));
 
