@@ -101,7 +101,7 @@ describe('HMAC-SHA256 (spec §8.2)', () => {
         expect(verifyHmac(KEY, received(URL_, rest, BODY), now), name).toBe('missing');
       }
       expect(verifyHmac(KEY, received(URL_, { ...h, authorization: 'Bearer abc' }, BODY), now)).toBe('malformed');
-      const otherHeaders = h.authorization.replace('x-ms-date;host;x-ms-content-sha256', 'host');
+      const otherHeaders = h.authorization!.replace('x-ms-date;host;x-ms-content-sha256', 'host');
       expect(verifyHmac(KEY, received(URL_, { ...h, authorization: otherHeaders }, BODY), now)).toBe('malformed');
     });
   });
