@@ -1,5 +1,9 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { envSchema } from './schema.js';
+
+/** `prompts/` of the installed package, whatever the working directory. */
+const PACKAGE_PROMPTS_DIR = fileURLToPath(new URL('../../prompts', import.meta.url));
 
 /** The validated, nested configuration every part of parley is built from. */
 export interface Config {
@@ -10,6 +14,33 @@ export interface Config {
   dataDir: string;
   rateLimits: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  redis: {
+    url: string;
+    /** Key prefix of every parley key and BullMQ queue. */
+    prefix: string;
+    /** `auto`: start a private redis-server when none answers at `url`. */
+    manage: 'auto' | 'off';
+  };
+  bot: {
+    /** The chat backend the bot talks to; defaults to this process's own backend. */
+    chatUrl?: string;
+    displayName: string;
+    /** HTTP port of `parley bot` (admin API, dashboard). */
+    port: number;
+    concurrency: number;
+    /** Jobs per second across all workers; 0 = unlimited. */
+    rateLimitPerSecond: number;
+    attempts: number;
+    detectThreshold: number;
+  };
+  model: {
+    provider: 'auto' | 'openai' | 'local';
+    model: string;
+    timeoutMs: number;
+    promptsDir: string;
+    openai: { apiKey?: string; baseURL?: string };
+    azure?: { endpoint: string; apiKey?: string; deployment: string; apiVersion: string };
+  };
 }
 
 /** Thrown when the environment holds bad values; `problems` names every bad variable. */
@@ -41,6 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (Boolean(e.PARLEY_TLS_CERT) !== Boolean(e.PARLEY_TLS_KEY)) {
     problems.push('PARLEY_TLS_CERT and PARLEY_TLS_KEY must be set together');
   }
+  if (e.AZURE_OPENAI_ENDPOINT && !e.AZURE_OPENAI_DEPLOYMENT) {
+    problems.push('AZURE_OPENAI_DEPLOYMENT is required with AZURE_OPENAI_ENDPOINT');
+  }
+  if (e.PARLEY_PROVIDER === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL && !e.AZURE_OPENAI_ENDPOINT) {
+    problems.push('PARLEY_PROVIDER=openai needs OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_ENDPOINT');
+  }
   if (e.PARLEY_TLS_CERT && e.PARLEY_TLS === 'self-signed') {
     problems.push('PARLEY_TLS=self-signed cannot be combined with PARLEY_TLS_CERT/PARLEY_TLS_KEY');
   }
@@ -55,5 +92,30 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dataDir: path.resolve(e.PARLEY_DATA_DIR),
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
     logLevel: e.PARLEY_LOG_LEVEL,
+    redis: { url: e.REDIS_URL, prefix: e.PARLEY_REDIS_PREFIX, manage: e.PARLEY_REDIS_MANAGE },
+    bot: {
+      chatUrl: e.PARLEY_CHAT_URL,
+      displayName: e.PARLEY_BOT_NAME,
+      port: e.PARLEY_BOT_PORT,
+      concurrency: e.PARLEY_BOT_CONCURRENCY,
+      rateLimitPerSecond: e.PARLEY_BOT_RATE_LIMIT,
+      attempts: e.PARLEY_BOT_ATTEMPTS,
+      detectThreshold: e.PARLEY_DETECT_THRESHOLD,
+    },
+    model: {
+      provider: e.PARLEY_PROVIDER,
+      model: e.PARLEY_MODEL,
+      timeoutMs: e.PARLEY_MODEL_TIMEOUT_MS,
+      promptsDir: path.resolve(e.PARLEY_PROMPTS_DIR ?? PACKAGE_PROMPTS_DIR),
+      openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },
+      azure: e.AZURE_OPENAI_ENDPOINT
+        ? {
+            endpoint: e.AZURE_OPENAI_ENDPOINT,
+            apiKey: e.AZURE_OPENAI_API_KEY,
+            deployment: e.AZURE_OPENAI_DEPLOYMENT!,
+            apiVersion: e.AZURE_OPENAI_API_VERSION ?? '2024-10-21',
+          }
+        : undefined,
+    },
   };
 }

@@ -28,6 +28,28 @@ export const envSchema = z.object({
   PARLEY_DATA_DIR: z.string().trim().min(1).default('./data'),
   PARLEY_RATE_LIMITS: onOff.default('on'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // The bot: Redis, queue, model provider.
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  PARLEY_REDIS_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _, -, {} only').default('parley'),
+  PARLEY_REDIS_MANAGE: z.enum(['auto', 'off']).default('auto'),
+  PARLEY_CHAT_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  PARLEY_BOT_NAME: z.string().trim().min(1).max(64).default('parley'),
+  PARLEY_BOT_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  PARLEY_BOT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  PARLEY_BOT_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
+  PARLEY_BOT_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  PARLEY_DETECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  PARLEY_PROVIDER: z.enum(['auto', 'openai', 'local']).default('auto'),
+  PARLEY_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  PARLEY_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  PARLEY_PROMPTS_DIR: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AZURE_OPENAI_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  AZURE_OPENAI_API_KEY: optionalString,
+  AZURE_OPENAI_DEPLOYMENT: optionalString,
+  AZURE_OPENAI_API_VERSION: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,6 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import { errors } from '../errors.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors-handler.js';
+import { adminThreadRoutes } from './routes/admin-routes.js';
 import { identityRoutes } from './routes/identity-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { participantRoutes } from './routes/participant-routes.js';
@@ -61,6 +62,7 @@ export function buildChatApp(options: ChatAppOptions): FastifyInstance {
   void app.register(threadRoutes(ctx));
   void app.register(messageRoutes(ctx));
   void app.register(participantRoutes(ctx));
+  void app.register(adminThreadRoutes(ctx));
   for (const plugin of plugins) void app.register(plugin(ctx));
   return app;
 }

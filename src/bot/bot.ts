@@ -1,0 +1,172 @@
+import { Queue, Worker, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AdminClient } from '../client/admin-client.js';
+import { ChatRestClient } from '../client/chat-rest-client.js';
+import { RealtimeConnection } from '../client/realtime-connection.js';
+import { TokenManager } from '../client/token-manager.js';
+import type { Logger } from '../lib/logger.js';
+import { checkEvictionPolicy, createRedis, redisReady } from '../lib/redis.js';
+import type { ModelProvider } from '../providers/types.js';
+import { ensureBotIdentity } from './bot-identity.js';
+import { BotStats } from './bot-stats.js';
+import { Intake } from './intake.js';
+import { Listener } from './listener.js';
+import { defaultJobOptions, QUEUE_NAME } from './queue/jobs.js';
+import { RedisKeys } from './redis-keys.js';
+import { SentimentStore } from './sentiment-store.js';
+import { SettingsStore } from './settings-store.js';
+import { TranslationCache } from './translation-cache.js';
+import { Poster } from './worker/poster.js';
+import { createProcessor } from './worker/processor.js';
+
+export interface BotOptions {
+  /** The chat backend's base URL. */
+  chatUrl: string;
+  accessKey: string;
+  redisUrl: string;
+  /** Key prefix. @defaultValue 'parley' */
+  prefix?: string;
+  provider: ModelProvider;
+  logger: Logger;
+  /** Run the real-time listener (intake). @defaultValue true */
+  listen?: boolean;
+  /** Run queue workers. @defaultValue true */
+  work?: boolean;
+  displayName?: string;
+  /** @defaultValue 16 */
+  concurrency?: number;
+  /** Jobs per second across every worker; 0 = no limit. @defaultValue 0 */
+  rateLimitPerSecond?: number;
+  /** @defaultValue 5 */
+  attempts?: number;
+  /** @defaultValue 0.6 */
+  detectThreshold?: number;
+  /** BullMQ worker overrides (tests shorten lock and stalled intervals). */
+  workerOptions?: Partial<WorkerOptions>;
+  /** Realtime reconnect backoff bounds. */
+  reconnect?: { minBackoffMs?: number; maxBackoffMs?: number };
+}
+
+/**
+ * The parley bot: listener (real-time events → BullMQ jobs) and/or workers (jobs → model → posts),
+ * sharing one Redis. It is a real client of the chat backend: its own identity, token, REST and WS.
+ */
+export class Bot {
+  readonly keys: RedisKeys;
+  readonly redis: Redis;
+  readonly settings: SettingsStore;
+  readonly stats: BotStats;
+  readonly sentiment: SentimentStore;
+  readonly admin: AdminClient;
+  queue!: Queue;
+  worker?: Worker;
+  listener?: Listener;
+  connection?: RealtimeConnection;
+  client!: ChatRestClient;
+  botId = '';
+  private producer?: Redis;
+  private closing?: Promise<void>;
+  private readonly log: Logger;
+
+  constructor(private readonly o: BotOptions) {
+    this.log = o.logger.child({ component: 'bot' });
+    this.keys = new RedisKeys(o.prefix ?? 'parley');
+    this.redis = createRedis(o.redisUrl, 'general', this.log);
+    this.settings = new SettingsStore(this.redis, this.keys);
+    this.stats = new BotStats(this.redis, this.keys);
+    this.sentiment = new SentimentStore(this.redis, this.keys);
+    this.admin = new AdminClient(o.chatUrl, o.accessKey);
+  }
+
+  async start(): Promise<this> {
+    await redisReady(this.redis, 10_000);
+    await checkEvictionPolicy(this.redis, this.log);
+    this.botId = await ensureBotIdentity(this.redis, this.keys, this.admin);
+    const tokens = new TokenManager(() => this.admin.issueToken(this.botId, ['chat'], 1440));
+    this.client = new ChatRestClient({ endpoint: this.o.chatUrl, tokens });
+    // The producer fails fast when Redis is down: the listener then leaves the change to catch-up.
+    this.producer = createRedis(this.o.redisUrl, 'producer', this.log);
+    await redisReady(this.producer, 10_000);
+    this.queue = new Queue(QUEUE_NAME, {
+      connection: this.producer,
+      prefix: this.keys.queuePrefix,
+      defaultJobOptions: defaultJobOptions(this.o.attempts ?? 5),
+    });
+    this.queue.on('error', (err) => this.log.warn({ err: err.message }, 'queue error'));
+
+    if (this.o.work !== false) this.startWorker();
+    if (this.o.listen !== false) {
+      const intake = new Intake(this.queue, this.settings, this.log);
+      this.listener = new Listener({ botId: this.botId, client: this.client, intake, settings: this.settings, logger: this.log });
+      this.connection = new RealtimeConnection({
+        endpoint: this.o.chatUrl,
+        tokens,
+        logger: this.log,
+        onFrame: (frame) => void this.listener!.handle(frame),
+        onConnected: () => this.listener!.catchUp(),
+        ...this.o.reconnect,
+      });
+      this.connection.start();
+      await this.connection.ready;
+    }
+    this.log.info({ botId: this.botId, listen: this.o.listen !== false, work: this.o.work !== false }, 'bot started');
+    return this;
+  }
+
+  private startWorker(): void {
+    const processor = createProcessor({
+      botId: this.botId,
+      client: this.client,
+      settings: this.settings,
+      provider: this.o.provider,
+      cache: new TranslationCache(this.redis, this.keys),
+      poster: new Poster(this.client, this.redis, this.keys, this.botId),
+      sentiment: this.sentiment,
+      stats: this.stats,
+      queue: this.queue,
+      logger: this.log,
+      detectThreshold: this.o.detectThreshold ?? 0.6,
+    });
+    const rate = this.o.rateLimitPerSecond ?? 0;
+    this.worker = new Worker(QUEUE_NAME, processor, {
+      connection: createRedis(this.o.redisUrl, 'worker', this.log),
+      prefix: this.keys.queuePrefix,
+      concurrency: this.o.concurrency ?? 16,
+      // queue.rateLimit (429 handling) needs a limiter; without a configured rate it never binds.
+      limiter: { max: rate > 0 ? rate : 1_000_000, duration: 1000 },
+      ...this.o.workerOptions,
+    });
+    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker error'));
+    this.worker.on('failed', (job, err) => {
+      const final = !job || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.log[final ? 'error' : 'warn']({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, final ? 'job failed' : 'job attempt failed');
+      if (final) void this.stats.incr({ failed: 1 }).catch(() => undefined);
+    });
+  }
+
+  /**
+   * Idempotent graceful stop: listener first (no new jobs), then workers drain their active jobs,
+   * then queues and Redis connections close. Every step runs even if one fails.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const steps: Array<[string, () => Promise<unknown> | undefined]> = [
+        ['realtime connection', () => this.connection?.close()],
+        ['listener', () => this.listener?.close()],
+        ['worker', () => this.worker?.close()],
+        ['queue', () => this.queue?.close()],
+        ['provider', () => this.o.provider.close()],
+        ['redis', () => this.redis.quit()],
+        ['producer', () => this.producer?.quit()],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          await step();
+        } catch (err) {
+          this.log.warn({ err: (err as Error).message, step: name }, 'bot shutdown step failed');
+        }
+      }
+    })();
+    return this.closing;
+  }
+}

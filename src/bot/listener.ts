@@ -1,0 +1,177 @@
+import type { ChatRestClient, WireMessage } from '../client/chat-rest-client.js';
+import { ChatApiError } from '../client/errors.js';
+import type { RealtimeFrame } from '../client/realtime-connection.js';
+import type { Logger } from '../lib/logger.js';
+import { isBotMetadata, messageFormat } from './decide/message-filter.js';
+import type { Intake, MessageChange } from './intake.js';
+import type { SettingsStore } from './settings-store.js';
+
+export interface ListenerOptions {
+  botId: string;
+  client: ChatRestClient;
+  intake: Intake;
+  settings: SettingsStore;
+  logger: Logger;
+  /** First delay before a failed intake is retried by a catch-up. @defaultValue 500 */
+  retryDelayMs?: number;
+}
+
+type P = Record<string, unknown>;
+const userOf = (id: unknown): string | undefined => (id as { communicationUserId?: string } | undefined)?.communicationUserId;
+
+/**
+ * The bot's ears: real-time frames (or webhook events) become jobs through the intake, one at a
+ * time in arrival order. After every (re)connect, and after an intake failure, it catches up each
+ * served thread from its cursor with `listMessages`.
+ */
+export class Listener {
+  private chain: Promise<void> = Promise.resolve();
+  private served = new Set<string>();
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelay: number;
+  private stopped = false;
+  /** Set while an intake failed and the next catch-up has not succeeded yet. */
+  private behind = false;
+
+  constructor(private readonly o: ListenerOptions) {
+    this.retryDelay = o.retryDelayMs ?? 500;
+  }
+
+  /** Handles one frame; returns when it has been taken in (or dropped). */
+  handle(frame: RealtimeFrame): Promise<void> {
+    return this.serial(() => this.take(frame));
+  }
+
+  /** Catches up every served thread; run by the connection after each connect. */
+  catchUp(): Promise<void> {
+    return this.serial(() => this.catchUpAll());
+  }
+
+  private serial(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async take(frame: RealtimeFrame): Promise<void> {
+    const p = frame.payload as P;
+    const threadId = p.threadId as string | undefined;
+    if (!threadId) return;
+    switch (frame.type) {
+      case 'participantsAdded':
+        if ((p.participantsAdded as P[]).some((x) => userOf(x.id) === this.o.botId)) await this.joined(threadId, Date.parse(String(p.addedOn)));
+        return;
+      case 'participantsRemoved':
+        if ((p.participantsRemoved as P[]).some((x) => userOf(x.id) === this.o.botId)) await this.left(threadId);
+        return;
+      case 'chatThreadDeleted':
+        await this.left(threadId);
+        return;
+      case 'chatMessageReceived':
+      case 'chatMessageEdited':
+      case 'chatMessageDeleted':
+        break;
+      default:
+        return;
+    }
+    if (this.behind || !(await this.serves(threadId))) return;
+    const sender = userOf(p.sender);
+    if (sender === this.o.botId || isBotMetadata(p.metadata as Record<string, string> | undefined)) return;
+    if (!messageFormat(String(p.type))) return;
+    const kind = frame.type === 'chatMessageReceived' ? 'received' : frame.type === 'chatMessageEdited' ? 'edited' : 'deleted';
+    const at = kind === 'received' ? p.createdOn : kind === 'edited' ? p.editedOn : p.deletedOn;
+    await this.enqueue({ threadId, messageId: String(p.id), version: String(p.version), kind, changedAt: Date.parse(String(at)) });
+  }
+
+  private async enqueue(change: MessageChange): Promise<void> {
+    try {
+      await this.o.intake.enqueue(change);
+    } catch (err) {
+      // The cursor did not move: the next catch-up re-reads this change from the backend.
+      this.o.logger.warn({ err: (err as Error).message, threadId: change.threadId }, 'enqueue failed; will catch up');
+      this.behind = true;
+      this.scheduleRetry();
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.catchUp().catch(() => undefined);
+    }, this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, 30_000);
+  }
+
+  private async catchUpAll(): Promise<void> {
+    try {
+      const ids = await this.o.settings.threadIds();
+      this.served = new Set(ids);
+      for (const threadId of ids) await this.catchUpThread(threadId);
+      this.behind = false;
+      this.retryDelay = this.o.retryDelayMs ?? 500;
+    } catch (err) {
+      this.o.logger.warn({ err: (err as Error).message }, 'catch-up failed; retrying');
+      this.behind = true;
+      this.scheduleRetry();
+    }
+  }
+
+  private async catchUpThread(threadId: string): Promise<void> {
+    const settings = await this.o.settings.get(threadId);
+    if (!settings) return;
+    const cursor = (await this.o.settings.cursor(threadId)) ?? settings.addedOn;
+    const changes: MessageChange[] = [];
+    try {
+      for await (const m of this.o.client.listMessages(threadId, { startTime: new Date(cursor) })) {
+        const change = this.changeOf(threadId, m);
+        if (change) changes.push(change);
+      }
+    } catch (err) {
+      if (err instanceof ChatApiError && (err.status === 403 || err.status === 404)) return this.left(threadId);
+      throw err;
+    }
+    changes.sort((a, b) => a.changedAt - b.changedAt);
+    for (const change of changes) await this.o.intake.enqueue(change);
+    if (changes.length) this.o.logger.info({ threadId, count: changes.length }, 'caught up');
+  }
+
+  /** What a listed message means now: its latest change, if the bot should handle it. */
+  private changeOf(threadId: string, m: WireMessage): MessageChange | null {
+    const sender = m.senderCommunicationIdentifier?.communicationUser?.id ?? m.senderCommunicationIdentifier?.rawId;
+    if (!sender || sender === this.o.botId || isBotMetadata(m.metadata) || !messageFormat(m.type)) return null;
+    const base = { threadId, messageId: m.id, version: m.version };
+    if (m.deletedOn) return { ...base, kind: 'deleted', changedAt: Date.parse(m.deletedOn) };
+    if (m.editedOn) return { ...base, kind: 'edited', changedAt: Date.parse(m.editedOn) };
+    return { ...base, kind: 'received', changedAt: Date.parse(m.createdOn) };
+  }
+
+  private async serves(threadId: string): Promise<boolean> {
+    if (this.served.has(threadId)) return true;
+    if (await this.o.settings.get(threadId)) {
+      this.served.add(threadId);
+      return true;
+    }
+    return false;
+  }
+
+  private async joined(threadId: string, at: number): Promise<void> {
+    const existing = await this.o.settings.get(threadId);
+    if (!existing) await this.o.settings.put(threadId, { addedOn: at });
+    if ((await this.o.settings.cursor(threadId)) === null) await this.o.settings.advanceCursor(threadId, at);
+    this.served.add(threadId);
+    this.o.logger.info({ threadId }, 'joined thread');
+  }
+
+  private async left(threadId: string): Promise<void> {
+    this.served.delete(threadId);
+    await this.o.settings.remove(threadId);
+    this.o.logger.info({ threadId }, 'left thread');
+  }
+
+  close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    return this.chain;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Redis } from 'ioredis';
+import type { AnalysisPolicy, BotMode } from './decide/commands.js';
+import type { RedisKeys } from './redis-keys.js';
+
+export interface ThreadSettings {
+  threadId: string;
+  /** Target languages of the thread (ISO 639-1). */
+  languages: string[];
+  mode: BotMode;
+  /** Which analyses are posted in the thread (all are kept for the dashboard). */
+  analysis: AnalysisPolicy;
+  enabled: boolean;
+  addedOn: number;
+}
+
+export const DEFAULT_SETTINGS: Omit<ThreadSettings, 'threadId' | 'addedOn'> = {
+  languages: [],
+  mode: 'translate',
+  analysis: 'negative',
+  enabled: true,
+};
+
+/** Per-thread bot settings and the languages each participant reads, in Redis. */
+export class SettingsStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async get(threadId: string): Promise<ThreadSettings | null> {
+    const h = await this.redis.hgetall(this.keys.thread(threadId));
+    if (!h.mode) return null;
+    return {
+      threadId,
+      languages: h.languages ? h.languages.split(',') : [],
+      mode: h.mode as BotMode,
+      analysis: (h.analysis ?? 'negative') as AnalysisPolicy,
+      enabled: h.enabled !== '0',
+      addedOn: Number(h.addedOn ?? 0),
+    };
+  }
+
+  /** Creates or updates a thread's settings; the thread joins the served set. */
+  async put(threadId: string, patch: Partial<Omit<ThreadSettings, 'threadId'>>, now = Date.now()): Promise<ThreadSettings> {
+    const current = (await this.get(threadId)) ?? { threadId, ...DEFAULT_SETTINGS, addedOn: now };
+    const next: ThreadSettings = { ...current, ...patch, threadId };
+    await this.redis
+      .multi()
+      .hset(this.keys.thread(threadId), {
+        languages: next.languages.join(','),
+        mode: next.mode,
+        analysis: next.analysis,
+        enabled: next.enabled ? '1' : '0',
+        addedOn: String(next.addedOn),
+      })
+      .sadd(this.keys.threads, threadId)
+      .exec();
+    return next;
+  }
+
+  /** Stops serving a thread and forgets its settings, readers and cursor. */
+  async remove(threadId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .srem(this.keys.threads, threadId)
+      .del(this.keys.thread(threadId), this.keys.readers(threadId), this.keys.cursor(threadId))
+      .exec();
+  }
+
+  async threadIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.threads);
+  }
+
+  async list(): Promise<ThreadSettings[]> {
+    const ids = (await this.threadIds()).sort();
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all.filter((s): s is ThreadSettings => s !== null);
+  }
+
+  async setReader(threadId: string, userId: string, languages: string[]): Promise<void> {
+    if (languages.length) await this.redis.hset(this.keys.readers(threadId), userId, languages.join(','));
+    else await this.redis.hdel(this.keys.readers(threadId), userId);
+  }
+
+  /** userId → languages that user reads. */
+  async readers(threadId: string): Promise<Record<string, string[]>> {
+    const h = await this.redis.hgetall(this.keys.readers(threadId));
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, v.split(',').filter(Boolean)]));
+  }
+
+  /** The time (epoch ms) of the last change the listener enqueued for the thread. */
+  async cursor(threadId: string): Promise<number | null> {
+    const v = await this.redis.get(this.keys.cursor(threadId));
+    return v === null ? null : Number(v);
+  }
+
+  /** Moves the cursor forward only (a Lua max, safe with concurrent listeners). */
+  async advanceCursor(threadId: string, at: number): Promise<void> {
+    await this.redis.eval(
+      "local c = tonumber(redis.call('GET', KEYS[1]) or '-1') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end",
+      1,
+      this.keys.cursor(threadId),
+      String(at),
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import type { AnalyzeResult } from '../../providers/types.js';
+import { BOT_METADATA_KEY } from '../decide/message-filter.js';
+import { escapeHtmlText, type MessageFormat } from '../decide/text.js';
+
+export interface PostParts {
+  sourceId: string;
+  sourceVersion: string;
+  format: MessageFormat;
+  /** lang → translated text (same format as the original). */
+  translations: Record<string, string>;
+  /** lang → why it was not translated. */
+  untranslated: Record<string, string>;
+  analysis?: AnalyzeResult;
+}
+
+export interface Post {
+  content: string;
+  type: MessageFormat;
+  metadata: Record<string, string>;
+}
+
+const METADATA_LIMIT = 1024;
+
+/**
+ * One bot post per original: a line per language (`[es] …`), readable in any client, and metadata
+ * that links it to the original so a client can show each reader only their language.
+ */
+export function composePost(p: PostParts): Post {
+  const langs = Object.keys(p.translations).sort();
+  const missing = Object.keys(p.untranslated).sort();
+  const html = p.format === 'html';
+  const lines: string[] = [];
+  for (const l of langs) lines.push(html ? `<p><strong>[${l}]</strong> ${p.translations[l]}</p>` : `[${l}] ${p.translations[l]}`);
+  for (const l of missing) {
+    const note = `(not translated: ${p.untranslated[l]})`;
+    lines.push(html ? `<p><strong>[${l}]</strong> <em>${escapeHtmlText(note)}</em></p>` : `[${l}] ${note}`);
+  }
+  if (p.analysis) {
+    const line = analysisLine(p.analysis);
+    lines.push(html ? `<p><em>${escapeHtmlText(line)}</em></p>` : line);
+  }
+  const kind = langs.length || missing.length ? (p.analysis ? 'translation+analysis' : 'translation') : 'analysis';
+  const metadata: Record<string, string> = {
+    [BOT_METADATA_KEY]: 'true',
+    parleyKind: kind,
+    parleySourceId: p.sourceId,
+    parleySourceVersion: p.sourceVersion,
+  };
+  if (langs.length) metadata.parleyLanguages = langs.join(',');
+  if (missing.length) metadata.parleyUntranslated = missing.join(',');
+  if (p.analysis) metadata.parleySentiment = p.analysis.sentiment;
+  // The translations themselves ride along when they fit the 1 KB metadata limit.
+  const withTranslations = { ...metadata, parleyTranslations: JSON.stringify(p.translations) };
+  const size = Object.entries(withTranslations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  return { content: lines.join(html ? '' : '\n'), type: p.format, metadata: langs.length && size <= METADATA_LIMIT ? withTranslations : metadata };
+}
+
+export function analysisLine(a: AnalyzeResult): string {
+  const conf = Math.max(a.confidence.positive, a.confidence.neutral, a.confidence.negative).toFixed(2);
+  const entities = a.entities.length ? a.entities.map((e) => `${e.text} (${e.category})`).join(', ') : 'none';
+  return `Sentiment: ${a.sentiment} (${conf}) · Entities: ${entities} · Language: ${a.language ?? 'unknown'}`;
+}
+
+/** A reply to a command, marked as the bot's. */
+export function composeReply(text: string, sourceId: string): Post {
+  return {
+    content: text,
+    type: 'text',
+    metadata: { [BOT_METADATA_KEY]: 'true', parleyKind: 'reply', parleySourceId: sourceId, parleySourceVersion: sourceId },
+  };
+}

@@ -1,0 +1,172 @@
+import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { ChatRestClient, WireMessage } from '../../client/chat-rest-client.js';
+import { ChatApiError } from '../../client/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
+import type { AnalyzeResult, ModelProvider } from '../../providers/types.js';
+import type { BotStats } from '../bot-stats.js';
+import { parseCommand } from '../decide/commands.js';
+import { skipReason, targetLanguages } from '../decide/language-need.js';
+import { classifyIncoming } from '../decide/message-filter.js';
+import { htmlToText } from '../decide/text.js';
+import { messageJobSchema, type MessageJob } from '../queue/jobs.js';
+import type { SentimentStore } from '../sentiment-store.js';
+import type { SettingsStore } from '../settings-store.js';
+import type { TranslationCache } from '../translation-cache.js';
+import { composePost, composeReply } from './compose.js';
+import type { Poster } from './poster.js';
+import { runCommand } from './run-command.js';
+import { translateStep } from './translate-step.js';
+
+export interface ProcessorDeps {
+  botId: string;
+  client: ChatRestClient;
+  settings: SettingsStore;
+  provider: ModelProvider;
+  cache: TranslationCache;
+  poster: Poster;
+  sentiment: SentimentStore;
+  stats: BotStats;
+  queue: Queue;
+  logger: Logger;
+  /** Minimum detector confidence to treat the detected language as the source. */
+  detectThreshold: number;
+}
+
+/** What a job did, kept as its return value (the dashboard shows it). */
+export interface JobOutcome {
+  outcome: string;
+  languages?: string[];
+  modelMs?: number;
+  modelCalls?: number;
+}
+
+/** The worker's job handler: decide, translate and/or analyse, post back — idempotently. */
+export function createProcessor(deps: ProcessorDeps) {
+  return async (job: Job): Promise<JobOutcome> => {
+    const data = messageJobSchema.parse(job.data);
+    const log = deps.logger.child({ jobId: job.id, threadId: data.threadId, messageId: data.messageId, attempt: job.attemptsMade + 1 });
+    const started = performance.now();
+    try {
+      const result = await handle(deps, job, data, log);
+      await deps.stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
+      await deps.stats.latency('processing', performance.now() - started);
+      log.debug({ outcome: result.outcome }, 'job done');
+      return result;
+    } catch (err) {
+      if (err instanceof ProviderRateLimitError) {
+        // The provider said wait: pause the whole queue for that long without spending an attempt.
+        await deps.stats.incr({ rateLimited: 1 });
+        await deps.queue.rateLimit(err.retryAfterMs);
+        throw new RateLimitError();
+      }
+      if (err instanceof ProviderPermanentError) throw new UnrecoverableError(err.message);
+      if (err instanceof ChatApiError && !err.transient && err.status !== 401) {
+        throw new UnrecoverableError(`chat backend answered ${err.status} ${err.code}: ${err.message}`);
+      }
+      throw err;
+    }
+  };
+}
+
+async function handle(deps: ProcessorDeps, job: Job, data: MessageJob, log: Logger): Promise<JobOutcome> {
+  const settings = await deps.settings.get(data.threadId);
+  if (!settings) return { outcome: 'skipped: bot not in thread' };
+  const source = { id: data.messageId, createdOn: Number(data.messageId) };
+  const rerun = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
+
+  if (data.kind === 'deleted') {
+    const removed = await deps.poster.remove(data.threadId, source);
+    return { outcome: removed ? 'deleted bot post' : 'skipped: no bot post to delete' };
+  }
+
+  let message: WireMessage;
+  try {
+    message = await deps.client.getMessage(data.threadId, data.messageId);
+  } catch (err) {
+    if (err instanceof ChatApiError && err.status === 404) return { outcome: 'skipped: message gone' };
+    throw err;
+  }
+  if (message.version !== data.version) return { outcome: 'skipped: superseded by a newer version' };
+
+  const senderId = message.senderCommunicationIdentifier?.communicationUser?.id ?? message.senderCommunicationIdentifier?.rawId ?? '';
+  const text = message.content?.message ?? '';
+  const decision = classifyIncoming({ type: message.type, senderId, content: text, metadata: message.metadata }, deps.botId);
+  if (!decision.handle) {
+    if (decision.reason !== 'command' || data.kind !== 'received') return { outcome: `skipped: ${decision.reason}` };
+    const cmd = parseCommand(text, message.type === 'html' ? 'html' : 'text');
+    if (!cmd) return { outcome: 'skipped: not a command' };
+    const answer = await runCommand(cmd, data.threadId, senderId, deps.settings);
+    await deps.poster.reply(data.threadId, source, composeReply(answer, data.messageId), rerun);
+    return { outcome: `command: ${cmd.kind}` };
+  }
+  if (!settings.enabled) return { outcome: 'skipped: bot is off in this thread' };
+
+  const format = decision.format;
+  const plain = format === 'html' ? htmlToText(text) : text;
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  let translations: Record<string, string> = {};
+  let untranslated: Record<string, string> = {};
+  let modelMs = 0;
+  let modelCalls = 0;
+  let targets: string[] = [];
+
+  if (settings.mode !== 'analyze' && !skipReason(text, { format })) {
+    const detected = deps.provider.detectLanguage(plain);
+    const readers = await deps.settings.readers(data.threadId);
+    delete readers[senderId];
+    targets = targetLanguages({
+      threadLanguages: settings.languages,
+      readerLanguages: Object.values(readers),
+      detected,
+      threshold: deps.detectThreshold,
+    });
+    if (targets.length) {
+      const sourceLanguage = detected.confidence >= deps.detectThreshold ? (detected.language ?? undefined) : undefined;
+      const r = await translateStep(text, format, targets, { ...deps, sourceLanguage, lastAttempt });
+      ({ translations, untranslated, modelMs, modelCalls } = r);
+    }
+  }
+
+  let analysis: AnalyzeResult | undefined;
+  let postAnalysis = false;
+  if (settings.mode !== 'translate' && plain.trim()) {
+    const t0 = performance.now();
+    analysis = await deps.provider.analyze({ text: plain });
+    modelMs += performance.now() - t0;
+    modelCalls += 1;
+    await deps.stats.incr({ modelCalls: 1, modelCharacters: analysis.usage.characters });
+    await deps.sentiment.record({
+      threadId: data.threadId,
+      messageId: data.messageId,
+      senderDisplayName: message.senderDisplayName ?? '',
+      text: plain.slice(0, 280),
+      sentiment: analysis.sentiment,
+      confidence: analysis.confidence,
+      entities: analysis.entities,
+      language: analysis.language,
+      at: Date.now(),
+    });
+    postAnalysis = settings.analysis === 'all' || (settings.analysis === 'negative' && analysis.sentiment === 'negative');
+  }
+
+  const hasTranslation = Object.keys(translations).length + Object.keys(untranslated).length > 0;
+  if (!hasTranslation && !postAnalysis) {
+    // An edit that no longer needs a translation takes the old post away.
+    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source);
+    return { outcome: targets.length || analysis ? 'analysed, not posted' : 'skipped: nothing to translate', modelMs, modelCalls };
+  }
+  const post = composePost({
+    sourceId: data.messageId,
+    sourceVersion: data.version,
+    format,
+    translations,
+    untranslated,
+    analysis: postAnalysis ? analysis : undefined,
+  });
+  const how = await deps.poster.upsert(data.threadId, source, post, rerun);
+  await deps.stats.incr({ posted: how === 'unchanged' ? 0 : 1 });
+  await deps.stats.latency('e2e', Date.now() - data.changedAt);
+  log.info({ how, languages: Object.keys(translations) }, 'bot post');
+  return { outcome: how, languages: Object.keys(translations), modelMs, modelCalls };
+}
