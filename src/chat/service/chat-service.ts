@@ -52,12 +52,14 @@ export class ChatService {
   readonly events = new EventBus<ChatEvent>();
   private readonly store: ChatStore;
   private readonly clock: Clock;
-  private readonly ids = new MessageIdGenerator();
+  private readonly ids: MessageIdGenerator;
   private readonly sinks: DurableEventSink[] = [];
 
   constructor({ store, clock = systemClock }: ChatServiceOptions) {
     this.store = store;
     this.clock = clock;
+    // Continue after the stored ids: a restart (or a clock stepped back) must not reuse or reorder them.
+    this.ids = new MessageIdGenerator(store.messages.latestStamp());
   }
 
   /** Adds a sink that records every event in the same transaction as the change. */

@@ -53,6 +53,7 @@ export class MessagesRepo {
   private readonly updateStmt;
   private readonly deleteStmt;
   private readonly pageStmt;
+  private readonly latestStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string, string], Row>('SELECT * FROM messages WHERE thread_id = ? AND id = ?');
@@ -70,6 +71,14 @@ export class MessagesRepo {
          AND (created_on > ? OR edited_on > ? OR deleted_on > ?)
        ORDER BY seq DESC LIMIT ?`,
     );
+    this.latestStmt = db.prepare<[], { n: number | null }>(
+      `SELECT MAX(MAX(CAST(id AS INTEGER)), MAX(CAST(version AS INTEGER)), COALESCE(MAX(deleted_on), 0)) AS n FROM messages`,
+    );
+  }
+
+  /** The newest id or change stamp (version, deletion) of any message; 0 when there are none. */
+  latestStamp(): number {
+    return this.latestStmt.get()?.n ?? 0;
   }
 
   get(threadId: string, id: string): Message | undefined {
