@@ -26,8 +26,13 @@ const signalingParticipant = (p: ParticipantRef) => ({
 
 const actor = (id: string) => signalingParticipant({ id });
 
+/** Whether a recipient gets a frame for an event at all: everyone but the typist hears typing. */
+export const delivers = (event: ChatEvent, recipient: string): boolean =>
+  event.type !== 'typingIndicatorReceived' || event.sender !== recipient;
+
 /** The frame one recipient gets for an event; `null` when that recipient gets nothing (own typing). */
 export function frameFor(event: ChatEvent, recipient: string): Frame | null {
+  if (!delivers(event, recipient)) return null;
   const to = identifierKind(recipient);
   switch (event.type) {
     case 'chatMessageReceived':
@@ -51,7 +56,6 @@ export function frameFor(event: ChatEvent, recipient: string): Frame | null {
       return { type: event.type, payload: { ...received, editedOn: iso(m.editedOn ?? 0) } };
     }
     case 'typingIndicatorReceived':
-      if (event.sender === recipient) return null;
       return {
         type: event.type,
         payload: {
@@ -133,4 +137,27 @@ export function frameFor(event: ChatEvent, recipient: string): Frame | null {
         },
       };
   }
+}
+
+/** Stands in for the recipient while an event is serialised once; no raw id can equal it. */
+const PLACEHOLDER = '\u0000recipient';
+const PLACEHOLDER_JSON = JSON.stringify(identifierKind(PLACEHOLDER));
+
+/**
+ * The JSON text of each recipient's frame for one event, serialised once: frames differ only in
+ * `recipient`, whose JSON is spliced in. Equal to `JSON.stringify(frameFor(event, recipient))`.
+ * With 250 recipients this replaces 250 object builds and stringifications by one.
+ */
+export function encodeFrames(event: ChatEvent): (recipient: string) => string | null {
+  // The placeholder is never the typist, so every event type yields a template frame.
+  const json = JSON.stringify(frameFor(event, PLACEHOLDER));
+  // `recipient` precedes all user-supplied text in the payload, and JSON escapes quotes inside
+  // strings, so the first structural match is the one; events without `recipient` have none.
+  const at = json.indexOf(PLACEHOLDER_JSON);
+  const head = at < 0 ? json : json.slice(0, at);
+  const tail = at < 0 ? '' : json.slice(at + PLACEHOLDER_JSON.length);
+  return (recipient) => {
+    if (!delivers(event, recipient)) return null;
+    return at < 0 ? json : head + JSON.stringify(identifierKind(recipient)) + tail;
+  };
 }

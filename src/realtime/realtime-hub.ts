@@ -7,7 +7,7 @@ import type { IdentityService } from '../chat/service/identity-service.js';
 import type { EventBus } from '../lib/event-bus.js';
 import type { Logger } from '../lib/logger.js';
 import { CLOSE } from './close-codes.js';
-import { frameFor, type Frame } from './frames.js';
+import { encodeFrames, type Frame } from './frames.js';
 
 export interface RealtimeHubOptions {
   identity: IdentityService;
@@ -116,18 +116,24 @@ export class RealtimeHub {
   }
 
   private dispatch(event: ChatEvent): void {
+    let encode: ((recipient: string) => string | null) | undefined;
     for (const recipient of event.recipients) {
       const clients = this.byUser.get(recipient);
       if (!clients) continue;
-      const frame = frameFor(event, recipient);
-      if (!frame) continue;
-      for (const client of clients) this.send(client, frame);
+      // Serialised once per event, and only if someone is connected to hear it.
+      encode ??= encodeFrames(event);
+      const data = encode(recipient);
+      if (data === null) continue;
+      for (const client of clients) this.sendText(client, data);
     }
   }
 
   private send(client: Client, frame: Frame): void {
+    this.sendText(client, JSON.stringify(frame));
+  }
+
+  private sendText(client: Client, data: string): void {
     if (client.ws.readyState !== WebSocket.OPEN) return;
-    const data = JSON.stringify(frame);
     if (client.ws.bufferedAmount + data.length > this.maxBufferedBytes) {
       this.log.warn({ userId: client.userId, buffered: client.ws.bufferedAmount }, 'closing slow consumer');
       client.ws.close(CLOSE.slowConsumer, 'slow consumer: send buffer full');
