@@ -36,6 +36,8 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<number>();
   private readonly active = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
+  /** Aborts requests in flight on close: a hanging receiver must not hold up shutdown for `timeoutMs`. */
+  private aborter = new AbortController();
   private stopped = false;
   private pumping = false;
   private again = false;
@@ -57,6 +59,7 @@ export class WebhookDispatcher {
 
   start(): void {
     this.stopped = false;
+    if (this.aborter.signal.aborted) this.aborter = new AbortController();
     this.schedule();
     this.wake();
   }
@@ -120,7 +123,7 @@ export class WebhookDispatcher {
           [SIGNATURE_HEADER]: signPayload(sub.secret, body, this.o.clock()),
         },
         body,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.aborter.signal]),
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) {
@@ -143,10 +146,14 @@ export class WebhookDispatcher {
     this.options.outbox.retryAt(row.id, now + delay, error);
   }
 
-  /** Idempotent: stops polling and waits for deliveries in flight. */
+  /**
+   * Idempotent: stops polling, aborts requests in flight and waits for them to be recorded. An
+   * aborted event stays at its queue's head and is sent again (same id) after a restart.
+   */
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.aborter.abort();
     await Promise.allSettled([...this.active]);
   }
 }
