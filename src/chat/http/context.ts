@@ -31,9 +31,16 @@ export function baseUrl(ctx: ApiContext, request: FastifyRequest): string {
   return (ctx.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, '');
 }
 
-/** Throws 429 with Retry-After when the operation's ACS limit is exceeded. */
+/** Limited operations a removed participant may still do (read history); the others need a current one. */
+const READS: ReadonlySet<LimitedOperation> = new Set(['getThread', 'getMessage', 'listMessages']);
+
+/**
+ * Throws 429 with Retry-After when the operation's ACS limit is exceeded. Given a user and a thread,
+ * checks access first (404/403), so requests that will be refused never spend a thread's budget.
+ */
 export function enforceLimit(ctx: ApiContext, op: LimitedOperation, ids: { user?: string; thread?: string }): void {
   if (!ctx.limiter) return;
+  if (ids.user && ids.thread) ctx.chat.authorize(ids.user, ids.thread, READS.has(op) ? 'reader' : 'member');
   const waitMs = ctx.limiter.take(rulesFor(op, ids));
   if (waitMs > 0) throw errors.tooManyRequests(Math.max(1, Math.ceil(waitMs / 1000)));
 }

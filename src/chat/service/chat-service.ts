@@ -78,6 +78,16 @@ export class ChatService {
     return event;
   }
 
+  /**
+   * Throws 404 for an unknown thread, and 403 unless `caller` is a current participant (`member`) or
+   * may read its history (`reader`: removed participants too). For checks that must come first.
+   */
+  authorize(caller: string, threadId: string, as: 'member' | 'reader'): void {
+    const thread = requireThread(this.store, threadId);
+    if (as === 'member') requireMember(this.store, thread, caller);
+    else readerWindow(this.store, thread, caller);
+  }
+
   // ---- threads ---------------------------------------------------------------------------------
 
   createThread(

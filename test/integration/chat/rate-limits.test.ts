@@ -28,6 +28,23 @@ describe('rate limits (spec §10)', () => {
     await api.send(alice.token, busy, 'allowed again');
   });
 
+  it('does not let refused requests of outsiders spend a thread’s budget', async () => {
+    const frozen = Date.now();
+    backend = await startTestBackend({ rateLimits: true, clock: () => frozen });
+    const api = new Api(backend);
+    const [alice, bob, eve] = [await api.createUser(), await api.createUser(), await api.createUser()];
+    const id = await api.createThread(alice.token, [bob.id]);
+    const m = await api.send(alice.token, id);
+    for (let i = 0; i < 12; i++) {
+      expectAcsError(await api.chat(eve.token, 'POST', threadPath(id, '/messages'), { content: 'spam' }), 403, 'Forbidden');
+      expectAcsError(await api.chat(eve.token, 'PATCH', threadPath(id), { topic: 'spam' }), 403, 'Forbidden');
+      expectAcsError(await api.chat(eve.token, 'POST', threadPath(id, '/participants/:add'), { participants: [{ communicationIdentifier: { rawId: eve.id } }] }), 403);
+    }
+    await api.send(bob.token, id, 'the thread is still usable');
+    expect((await api.chat(alice.token, 'PATCH', threadPath(id), { topic: 'fine' })).status).toBe(204);
+    expect((await api.chat(alice.token, 'PATCH', threadPath(id, `/messages/${m}`), { content: 'edited' })).status).toBe(204);
+  });
+
   it('limits thread creation per user', async () => {
     const frozen = Date.now();
     backend = await startTestBackend({ rateLimits: true, clock: () => frozen });

@@ -21,7 +21,7 @@ export function messageRoutes(ctx: ApiContext) {
     app.post<{ Params: P }>('/chat/threads/:threadId/messages', async (request, reply) => {
       const { threadId } = request.params;
       const body = parseBody(sendMessageSchema, request.body);
-      enforceLimit(ctx, 'changeMessage', { thread: threadId });
+      enforceLimit(ctx, 'changeMessage', { user: request.caller, thread: threadId });
       const m = ctx.chat.sendMessage(request.caller, threadId, {
         content: body.content,
         type: body.type ?? 'text',
@@ -58,14 +58,14 @@ export function messageRoutes(ctx: ApiContext) {
     app.patch<{ Params: PM }>('/chat/threads/:threadId/messages/:messageId', async (request, reply) => {
       const { threadId, messageId } = request.params;
       const body = parseBody(updateMessageSchema, request.body ?? {});
-      enforceLimit(ctx, 'changeMessage', { thread: threadId });
+      enforceLimit(ctx, 'changeMessage', { user: request.caller, thread: threadId });
       ctx.chat.updateMessage(request.caller, threadId, messageId, body);
       return reply.status(204).send();
     });
 
     app.delete<{ Params: PM }>('/chat/threads/:threadId/messages/:messageId', async (request, reply) => {
       const { threadId, messageId } = request.params;
-      enforceLimit(ctx, 'changeMessage', { thread: threadId });
+      enforceLimit(ctx, 'changeMessage', { user: request.caller, thread: threadId });
       ctx.chat.deleteMessage(request.caller, threadId, messageId);
       return reply.status(204).send();
     });

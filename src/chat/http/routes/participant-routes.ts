@@ -37,7 +37,7 @@ export function participantRoutes(ctx: ApiContext) {
     app.post<{ Params: P }>('/chat/threads/:threadId/participants/::add', async (request, reply) => {
       const { threadId } = request.params;
       const body = parseBody(addParticipantsSchema, request.body);
-      enforceLimit(ctx, 'changeParticipants', { thread: threadId });
+      enforceLimit(ctx, 'changeParticipants', { user: request.caller, thread: threadId });
       const invalid = ctx.chat.addParticipants(
         request.caller,
         threadId,
@@ -54,7 +54,7 @@ export function participantRoutes(ctx: ApiContext) {
     app.post<{ Params: P }>('/chat/threads/:threadId/participants/::remove', async (request, reply) => {
       const { threadId } = request.params;
       const rawId = parseBody(identifierSchema, request.body);
-      enforceLimit(ctx, 'changeParticipants', { thread: threadId });
+      enforceLimit(ctx, 'changeParticipants', { user: request.caller, thread: threadId });
       ctx.chat.removeParticipant(request.caller, threadId, rawId);
       return reply.status(204).send();
     });

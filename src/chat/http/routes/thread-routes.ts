@@ -67,7 +67,7 @@ export function threadRoutes(ctx: ApiContext) {
 
     app.patch<{ Params: P }>('/chat/threads/:threadId', async (request, reply) => {
       const body = parseBody(updateThreadSchema, request.body ?? {});
-      enforceLimit(ctx, 'updateThread', { thread: request.params.threadId });
+      enforceLimit(ctx, 'updateThread', { user: request.caller, thread: request.params.threadId });
       ctx.chat.updateThread(request.caller, request.params.threadId, {
         topic: body.topic,
         metadata: body.metadata,
