@@ -203,8 +203,8 @@ export class ChatService {
   ): Message {
     const thread = requireThread(this.store, threadId);
     const member = requireMember(this.store, thread, caller);
+    checkMessageSize(input.content);
     const content = input.type === 'html' ? sanitizeMessageHtml(input.content) : input.content;
-    checkMessageSize(content);
     const now = this.clock();
     const { message } = this.commit(() => {
       const id = this.ids.next(now);
@@ -266,8 +266,8 @@ export class ChatService {
     const thread = requireThread(this.store, threadId);
     requireMember(this.store, thread, caller);
     const m = this.ownMessage(caller, threadId, messageId);
+    if (patch.content !== undefined) checkMessageSize(patch.content);
     const content = patch.content === undefined ? m.content.message : m.type === 'html' ? sanitizeMessageHtml(patch.content) : patch.content;
-    if (content !== undefined) checkMessageSize(content);
     // Change times come from the message-id sequence, so every change is stamped strictly after all
     // earlier ones even when ids run ahead of the clock in a burst: `startTime` resumes rely on it.
     const now = this.ids.next(Math.max(this.clock(), Number(m.version) + 1));
@@ -509,6 +509,7 @@ export class ChatService {
   }
 }
 
+/** The limit applies to the content as sent (html before sanitizing, which may shrink or escape it). */
 function checkMessageSize(content: string): void {
   const bytes = Buffer.byteLength(content, 'utf8');
   if (bytes > LIMITS.messageBytes) {

@@ -61,6 +61,17 @@ describe('ChatService limits', () => {
     expect(f.history(alice, id).filter((m) => m.type === 'text')).toHaveLength(2);
   });
 
+  it('measures html as sent, before sanitizing', () => {
+    const id = f.thread(alice);
+    const junk = '<script>x</script>'.repeat(1_700); // 30 600 bytes that sanitize to nothing
+    expectApiError(() => f.service.sendMessage(alice, id, { content: `${junk}hi`, type: 'html' }), 413);
+    const m = f.service.sendMessage(alice, id, { content: 'ok', type: 'html' });
+    expectApiError(() => f.service.updateMessage(alice, id, m.id, { content: `${junk}hi` }), 413);
+    // 20 KB as sent is within the limit, though escaping makes it 100 KB.
+    const amps = f.service.sendMessage(alice, id, { content: '&'.repeat(20_000), type: 'html' });
+    expect(amps.content.message).toBe('&amp;'.repeat(20_000));
+  });
+
   describe('read receipts and typing above 20 participants', () => {
     const setup = (size: number) => {
       const others = f.users(size - 1);
