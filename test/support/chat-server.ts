@@ -16,6 +16,8 @@ export interface TestBackendOptions {
   env?: Record<string, string>;
   /** WebSocket tuning passed to the backend (small heartbeats and buffers in tests). */
   realtime?: ChatBackendOptions['realtime'];
+  /** Webhook delivery tuning passed to the backend (small backoff in tests). */
+  webhooks?: ChatBackendOptions['webhooks'];
 }
 
 export type TestBackend = ChatBackend & { dataDir: string };
@@ -39,6 +41,6 @@ export async function startTestBackend(opts: TestBackendOptions = {}): Promise<T
     ...(opts.tls ? testTlsEnv() : {}),
     ...opts.env,
   });
-  const backend = await new ChatBackend({ config, logger: createLogger('silent'), clock: opts.clock, realtime: opts.realtime }).start();
+  const backend = await new ChatBackend({ config, logger: createLogger('silent'), clock: opts.clock, realtime: opts.realtime, webhooks: opts.webhooks }).start();
   return Object.assign(backend, { dataDir });
 }
