@@ -43,6 +43,8 @@ export interface BotOptions {
   detectThreshold?: number;
   /** BullMQ worker overrides (tests shorten lock and stalled intervals). */
   workerOptions?: Partial<WorkerOptions>;
+  /** Events from the backend's WebSocket (default) or from Event Grid webhooks (`listener.handle`). */
+  events?: 'websocket' | 'webhook';
   /** Realtime reconnect backoff bounds. */
   reconnect?: { minBackoffMs?: number; maxBackoffMs?: number };
 }
@@ -98,6 +100,11 @@ export class Bot {
     if (this.o.listen !== false) {
       const intake = new Intake(this.queue, this.settings, this.log);
       this.listener = new Listener({ botId: this.botId, client: this.client, intake, settings: this.settings, logger: this.log });
+      if (this.o.events === 'webhook') {
+        await this.listener.catchUp();
+        this.log.info({ botId: this.botId }, 'bot started (events from webhooks)');
+        return this;
+      }
       this.connection = new RealtimeConnection({
         endpoint: this.o.chatUrl,
         tokens,

@@ -13,7 +13,7 @@ import type { DispatcherOptions } from '../webhooks/dispatcher.js';
 import { Webhooks } from '../webhooks/webhooks.js';
 import { connectionString, resolveAccessKey } from './access-key.js';
 import { TokenService } from './auth/tokens.js';
-import { buildChatApp } from './http/app.js';
+import { buildChatApp, type ChatAppOptions } from './http/app.js';
 import { ChatService } from './service/chat-service.js';
 import { IdentityService } from './service/identity-service.js';
 import { metaValue } from './store/db.js';
@@ -30,6 +30,8 @@ export interface ChatBackendOptions {
   sweepIntervalMs?: number;
   /** WebSocket tuning (heartbeat, send buffer). */
   realtime?: Pick<RealtimeHubOptions, 'heartbeatMs' | 'maxBufferedBytes'>;
+  /** More route plugins on the backend's app (bot admin, dashboard in the all-in-one process). */
+  plugins?: ChatAppOptions['plugins'];
   /** Webhook delivery tuning (backoff, timeouts). */
   webhooks?: Omit<DispatcherOptions, 'outbox' | 'subscriptions' | 'logger' | 'clock'>;
 }
@@ -87,7 +89,7 @@ export class ChatBackend {
       publicUrl: config.http.publicUrl,
       logger,
       https,
-      plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks)],
+      plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks), ...(this.options.plugins ?? [])],
     });
     this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, ...this.options.realtime });
     this.realtime.attach(this.app.server);

@@ -1,6 +1,11 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/load-config.js';
-import { chatCommand } from './commands/chat.js';
+
+// Commands are imported when run: `parley --help` or `parley bot list` need not load the whole server.
+const up = () => import('./commands/up.js');
+const chat = () => import('./commands/chat.js');
+const botRun = () => import('./commands/bot-run.js');
+const botAdmin = () => import('./commands/bot-admin.js');
 
 /** Loads config once for every command; a bad value stops with every bad variable named. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
@@ -15,19 +20,34 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
+const settingsOptions = (cmd: Command, withDefaults: boolean) =>
+  cmd
+    .option('-l, --languages <codes>', 'target languages, comma-separated ISO 639-1 codes (e.g. es,fr)')
+    .addOption(new Option('-m, --mode <mode>', 'what the bot does').choices(['translate', 'analyze', 'both']))
+    .addOption(new Option('-a, --analysis <policy>', 'which analyses are posted').choices(['all', 'negative', 'none']))
+    .option('--on', 'enable the bot in the thread')
+    .option('--off', 'pause the bot in the thread')
+    .addHelpText('after', withDefaults ? '\nDefaults: mode translate, analysis negative, on.' : '');
+
 export function buildProgram(): Command {
   const program = new Command('parley')
-    .description('parley: an AI participant for chat threads, with an ACS-compatible chat backend')
+    .description('parley: an AI participant for chat threads, with an ACS-compatible chat backend.\nConfiguration comes from PARLEY_* and REDIS_URL (see README).')
     .showHelpAfterError()
     .exitOverride();
-  program
-    .command('chat')
-    .description('run the chat backend alone (ACS Chat + Identity REST API)')
-    .action(() => chatCommand(configOrExit()));
-  program
-    .command('up')
-    .description('run everything in one process (for now: the chat backend)')
-    .action(() => chatCommand(configOrExit()));
+  program.command('up').description('run everything in one process: chat backend, bot listener and workers (npm start)').action(async () => (await up()).upCommand(configOrExit()));
+  program.command('chat').description('run the chat backend alone (ACS Chat + Identity REST API, WebSocket, webhooks)').action(async () => (await chat()).chatCommand(configOrExit()));
+  program.command('worker').description('run queue workers only (scale out: any number, any machine)').action(async () => (await botRun()).botRunCommand(configOrExit(), 'worker'));
+
+  const bot = program.command('bot').description('run the bot (listener + workers), or manage the threads it is in');
+  bot.action(async () => (await botRun()).botRunCommand(configOrExit(), 'bot'));
+  settingsOptions(bot.command('add <threadId>').description('add the bot to a thread, with its settings'), true).action(async (threadId: string, opts) =>
+    (await botAdmin()).botAdd(configOrExit(), threadId, opts),
+  );
+  settingsOptions(bot.command('config <threadId>').description("change a thread's bot settings"), false).action(async (threadId: string, opts) =>
+    (await botAdmin()).botConfig(configOrExit(), threadId, opts),
+  );
+  bot.command('remove <threadId>').description('remove the bot from a thread').action(async (threadId: string) => (await botAdmin()).botRemove(configOrExit(), threadId));
+  bot.command('list').description('list the threads the bot is in').action(async () => (await botAdmin()).botList(configOrExit()));
   return program;
 }
 

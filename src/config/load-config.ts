@@ -27,6 +27,10 @@ export interface Config {
     displayName: string;
     /** HTTP port of `parley bot` (admin API, dashboard). */
     port: number;
+    /** Where the bot's events come from: the backend's WebSocket, or Event Grid webhooks (real ACS). */
+    events: 'websocket' | 'webhook';
+    /** Secret that signs webhook deliveries to the bot (`parley-signature`). */
+    webhookSecret?: string;
     concurrency: number;
     /** Jobs per second across all workers; 0 = unlimited. */
     rateLimitPerSecond: number;
@@ -97,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       chatUrl: e.PARLEY_CHAT_URL,
       displayName: e.PARLEY_BOT_NAME,
       port: e.PARLEY_BOT_PORT,
+      events: e.PARLEY_BOT_EVENTS,
+      webhookSecret: e.PARLEY_WEBHOOK_SECRET,
       concurrency: e.PARLEY_BOT_CONCURRENCY,
       rateLimitPerSecond: e.PARLEY_BOT_RATE_LIMIT,
       attempts: e.PARLEY_BOT_ATTEMPTS,

@@ -35,6 +35,8 @@ export const envSchema = z.object({
   PARLEY_REDIS_MANAGE: z.enum(['auto', 'off']).default('auto'),
   PARLEY_CHAT_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PARLEY_BOT_NAME: z.string().trim().min(1).max(64).default('parley'),
+  PARLEY_BOT_EVENTS: z.enum(['websocket', 'webhook']).default('websocket'),
+  PARLEY_WEBHOOK_SECRET: optionalString,
   PARLEY_BOT_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   PARLEY_BOT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   PARLEY_BOT_RATE_LIMIT: z.coerce.number().int().min(0).default(0),

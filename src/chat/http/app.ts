@@ -9,7 +9,13 @@ import { messageRoutes } from './routes/message-routes.js';
 import { participantRoutes } from './routes/participant-routes.js';
 import { threadRoutes } from './routes/thread-routes.js';
 
-export interface ChatAppOptions extends ApiContext {
+export interface ChatAppOptions extends ApiContext, BaseAppOptions {
+  /** More route plugins (webhook admin, bot admin, dashboard), each given the API context. */
+  plugins?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
+}
+
+/** Options of every parley HTTP server (chat backend, bot process). */
+export interface BaseAppOptions {
   logger: Logger;
   /** PEM key and certificate: serve HTTPS. */
   https?: { key: string | Buffer; cert: string | Buffer };
@@ -18,13 +24,13 @@ export interface ChatAppOptions extends ApiContext {
    * @defaultValue 262144
    */
   bodyLimit?: number;
-  /** More route plugins (webhook admin, bot admin, dashboard), each given the API context. */
-  plugins?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
 }
 
-/** Builds the chat backend's HTTP app without listening (tests use port 0 or `inject`). */
-export function buildChatApp(options: ChatAppOptions): FastifyInstance {
-  const { logger, https, bodyLimit = 256 * 1024, plugins = [], ...ctx } = options;
+/**
+ * A Fastify app with parley's conventions: JSON bodies kept raw for HMAC, ACS error bodies for every
+ * error, the client request id echoed. Not listening (tests use port 0 or `inject`).
+ */
+export function createBaseApp({ logger, https, bodyLimit = 256 * 1024 }: BaseAppOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions = {
     loggerInstance: logger.child({ component: 'http' }),
     bodyLimit,
@@ -56,8 +62,14 @@ export function buildChatApp(options: ChatAppOptions): FastifyInstance {
     const id = request.headers['x-ms-client-request-id'];
     if (typeof id === 'string') void reply.header('x-ms-client-request-id', id);
   });
-
   installErrorHandling(app);
+  return app;
+}
+
+/** Builds the chat backend's HTTP app without listening. */
+export function buildChatApp(options: ChatAppOptions): FastifyInstance {
+  const { logger, https, bodyLimit, plugins = [], ...ctx } = options;
+  const app = createBaseApp({ logger, https, bodyLimit });
   void app.register(identityRoutes(ctx));
   void app.register(threadRoutes(ctx));
   void app.register(messageRoutes(ctx));

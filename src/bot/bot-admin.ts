@@ -1,0 +1,100 @@
+import type { Redis } from 'ioredis';
+import type { AdminClient } from '../client/admin-client.js';
+import { ChatApiError } from '../client/errors.js';
+import { ensureBotIdentity } from './bot-identity.js';
+import type { AnalysisPolicy, BotMode } from './decide/commands.js';
+import { normaliseLanguage } from './decide/languages.js';
+import type { RedisKeys } from './redis-keys.js';
+import type { SettingsStore, ThreadSettings } from './settings-store.js';
+
+export interface ThreadConfig {
+  languages?: string[];
+  mode?: BotMode;
+  analysis?: AnalysisPolicy;
+  enabled?: boolean;
+}
+
+/** A bad request to the bot admin (unknown language, thread the bot is not in…). */
+export class BotAdminError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BotAdminError';
+  }
+}
+
+/**
+ * Adding the bot to threads and configuring it — shared by the CLI, the admin REST API and the
+ * dashboard. Settings are written before the bot joins, so its listener finds them.
+ */
+export class BotAdmin {
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly admin: AdminClient,
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly displayName = 'parley',
+  ) {}
+
+  async add(threadId: string, config: ThreadConfig = {}): Promise<ThreadSettings> {
+    const patch = validate(config);
+    const botId = await ensureBotIdentity(this.redis, this.keys, this.admin);
+    const existed = await this.settings.get(threadId);
+    const settings = await this.settings.put(threadId, patch);
+    try {
+      await this.admin.addParticipant(threadId, botId, this.displayName);
+    } catch (err) {
+      if (!existed) await this.settings.remove(threadId);
+      if (err instanceof ChatApiError && err.status === 404) throw new BotAdminError(404, 'ThreadNotFound', `Thread '${threadId}' was not found.`);
+      throw err;
+    }
+    return settings;
+  }
+
+  async configure(threadId: string, config: ThreadConfig): Promise<ThreadSettings> {
+    const patch = validate(config);
+    if (!(await this.settings.get(threadId))) {
+      throw new BotAdminError(404, 'BotNotInThread', `The bot is not in thread '${threadId}'; add it first.`);
+    }
+    return this.settings.put(threadId, patch);
+  }
+
+  async remove(threadId: string): Promise<void> {
+    const botId = await this.redis.get(this.keys.botIdentity);
+    if (!(await this.settings.get(threadId))) throw new BotAdminError(404, 'BotNotInThread', `The bot is not in thread '${threadId}'.`);
+    await this.settings.remove(threadId);
+    if (!botId) return;
+    try {
+      await this.admin.removeParticipant(threadId, botId);
+    } catch (err) {
+      if (!(err instanceof ChatApiError && err.status === 404)) throw err;
+    }
+  }
+
+  list(): Promise<ThreadSettings[]> {
+    return this.settings.list();
+  }
+}
+
+function validate(config: ThreadConfig): Partial<ThreadSettings> {
+  const patch: Partial<ThreadSettings> = {};
+  if (config.languages) {
+    const langs = config.languages.map((l) => l.trim()).filter(Boolean);
+    const bad = langs.filter((l) => !normaliseLanguage(l));
+    if (bad.length) throw new BotAdminError(400, 'UnknownLanguage', `Unknown language code(s): ${bad.join(', ')}. Use ISO 639-1 codes such as es, fr, de.`);
+    patch.languages = [...new Set(langs.map((l) => normaliseLanguage(l)!))];
+  }
+  if (config.mode) {
+    if (!['translate', 'analyze', 'both'].includes(config.mode)) throw new BotAdminError(400, 'BadMode', 'mode must be translate, analyze or both.');
+    patch.mode = config.mode;
+  }
+  if (config.analysis) {
+    if (!['all', 'negative', 'none'].includes(config.analysis)) throw new BotAdminError(400, 'BadAnalysisPolicy', 'analysis must be all, negative or none.');
+    patch.analysis = config.analysis;
+  }
+  if (config.enabled !== undefined) patch.enabled = config.enabled;
+  return patch;
+}

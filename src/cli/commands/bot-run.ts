@@ -1,0 +1,38 @@
+import type { Config } from '../../config/load-config.js';
+import { botAdminRoutes } from '../../bot/http/bot-admin-routes.js';
+import { eventGridIntakeRoutes } from '../../bot/http/event-grid-intake.js';
+import { createBaseApp } from '../../chat/http/app.js';
+import { createLogger } from '../../lib/logger.js';
+import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
+import { accessKeyFor, chatUrlFor } from '../../runtime/endpoints.js';
+import { onShutdown } from '../shutdown.js';
+
+/**
+ * `parley bot` (listener + workers) and `parley worker` (workers only), for scaling out: each
+ * talks to the backend at PARLEY_CHAT_URL and shares REDIS_URL. `parley bot` also serves the bot
+ * admin API and the Event Grid receiver `/bot/events` on PARLEY_BOT_PORT.
+ */
+export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const chatUrl = chatUrlFor(config);
+  const accessKey = accessKeyFor(config);
+  const holder: BotHolder = {};
+  const app = createBaseApp({ logger });
+  const ctx = { accessKey, clock: Date.now };
+  if (role === 'bot') {
+    void app.register(botAdminRoutes(ctx, () => holder.admin));
+    void app.register(
+      eventGridIntakeRoutes({
+        secret: config.bot.webhookSecret,
+        ready: () => Boolean(holder.bot?.listener),
+        handle: (frame) => holder.bot!.listener!.handle(frame),
+      }),
+    );
+  }
+  await app.listen({ host: config.http.host, port: config.bot.port });
+  const bot = await startBot(config, logger, { chatUrl, accessKey, redisUrl: config.redis.url, listen: role === 'bot', work: true }, holder);
+  process.stdout.write(`parley ${role} running: backend ${chatUrl}, redis ${new URL(config.redis.url).host}, bot ${bot.botId}\n`);
+  const address = app.server.address();
+  if (address && typeof address === 'object') process.stdout.write(`  http: http://${config.http.host}:${address.port}${role === 'bot' ? ' (admin API, /bot/events)' : ''}\n`);
+  onShutdown(logger, [() => bot.close(), () => app.close()]);
+}

@@ -1,0 +1,36 @@
+import { botAdminRoutes } from '../../bot/http/bot-admin-routes.js';
+import { ChatBackend } from '../../chat/chat-backend.js';
+import type { Config } from '../../config/load-config.js';
+import { createLogger } from '../../lib/logger.js';
+import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
+import { ensureRedis } from '../../runtime/redis-supervisor.js';
+import { onShutdown } from '../shutdown.js';
+
+/**
+ * `parley up` (= `npm start`): chat backend, bot listener and workers in one process, on the local
+ * Redis (a private one is started when none answers). The bot still talks to the backend over
+ * HTTP and WebSocket like any client.
+ */
+export async function upCommand(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const redis = await ensureRedis({ url: config.redis.url, manage: config.redis.manage, dataDir: config.dataDir, logger });
+  const holder: BotHolder = {};
+  const backend = await new ChatBackend({
+    config,
+    logger,
+    plugins: [(ctx) => botAdminRoutes(ctx, () => holder.admin)],
+  }).start();
+  const bot = await startBot(config, logger, { chatUrl: backend.url, accessKey: backend.accessKey, redisUrl: redis.url, listen: true, work: true }, holder);
+  const out = process.stdout;
+  out.write(`parley is up\n`);
+  out.write(`  chat API (ACS):     ${backend.url}\n`);
+  out.write(`  connection string:  ${backend.connectionString}\n`);
+  out.write(`  notifications:      ${backend.url.replace(/^http/, 'ws')}/notifications\n`);
+  out.write(`  redis:              ${redis.child ? `private redis-server (AOF) in ${config.dataDir}/redis` : 'external'} ${new URL(redis.url).host}\n`);
+  out.write(`  bot:                ${bot.botId} (${config.bot.displayName})\n`);
+  if (backend.certFile && config.tls.mode === 'self-signed') out.write(`  TLS: trust the development certificate with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);
+  if (config.tls.mode === 'off') out.write('  TLS is off: the official SDKs refuse bearer tokens over http; set PARLEY_TLS=self-signed.\n');
+  out.write(`Add the bot to a thread: npx parley bot add <threadId> --languages es,fr\n`);
+  // The bot drains first: its workers post through the backend, which must still be listening.
+  onShutdown(logger, [() => bot.close(), () => backend.close(), () => redis.stop()]);
+}

@@ -1,0 +1,39 @@
+import { BotAdmin } from '../bot/bot-admin.js';
+import { Bot } from '../bot/bot.js';
+import type { Config } from '../config/load-config.js';
+import type { Logger } from '../lib/logger.js';
+import { providerFromConfig } from './provider.js';
+
+/** What the HTTP plugins (bot admin, dashboard) read; filled once the bot has started. */
+export interface BotHolder {
+  bot?: Bot;
+  admin?: BotAdmin;
+}
+
+/** Starts the bot from the configuration: listener and/or workers, the configured provider. */
+export async function startBot(
+  config: Config,
+  logger: Logger,
+  opts: { chatUrl: string; accessKey: string; redisUrl: string; listen: boolean; work: boolean },
+  holder: BotHolder,
+): Promise<Bot> {
+  const bot = await new Bot({
+    chatUrl: opts.chatUrl,
+    accessKey: opts.accessKey,
+    redisUrl: opts.redisUrl,
+    prefix: config.redis.prefix,
+    provider: providerFromConfig(config, logger),
+    logger,
+    listen: opts.listen,
+    work: opts.work,
+    events: config.bot.events,
+    displayName: config.bot.displayName,
+    concurrency: config.bot.concurrency,
+    rateLimitPerSecond: config.bot.rateLimitPerSecond,
+    attempts: config.bot.attempts,
+    detectThreshold: config.bot.detectThreshold,
+  }).start();
+  holder.bot = bot;
+  holder.admin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys, config.bot.displayName);
+  return bot;
+}
