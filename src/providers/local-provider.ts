@@ -1,0 +1,152 @@
+/**
+ * Offline, keyless provider: Apertium (Debian packages) translates, `eld` detects the language,
+ * AFINN scores sentiment and compromise plus patterns find entities. Honest about its limits: a
+ * direction without an installed Apertium pair is listed in `untranslatable` with the reason, and
+ * sentiment for a language it has no lexicon for says so in `limitation`.
+ */
+import { ApertiumProcess } from './apertium-process.js';
+import type { ApertiumProcessOptions } from './apertium-process.js';
+import { DEFAULT_APERTIUM_DIR, findMode, listInstalledModes } from './apertium-modes.js';
+import type { ApertiumMode } from './apertium-modes.js';
+import { fromStream, keepOuterWhitespace, toStream } from './apertium-stream.js';
+import type { StreamFormat } from './apertium-stream.js';
+import { PROVIDER_ERROR_CODES as C, ProviderPermanentError } from './errors.js';
+import { baseLanguage } from './language-codes.js';
+import { detectLanguage } from './language-detector.js';
+import { findEntities } from './local-entities.js';
+import { scoreSentiment } from './local-sentiment.js';
+import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult } from './types.js';
+
+export interface LocalProviderOptions {
+  /** Apertium data directory (holding `modes/`). @defaultValue `/usr/share/apertium` */
+  apertiumDir?: string;
+  /** Longest time one message may take in one pipeline, in ms. @defaultValue 15000 */
+  timeoutMs?: number;
+  /** Extra time for the first message after a pipeline (re)starts, in ms. @defaultValue 30000 */
+  startTimeoutMs?: number;
+  /** Process spawner (tests). */
+  spawn?: ApertiumProcessOptions['spawn'];
+}
+
+export class LocalProvider implements ModelProvider {
+  readonly name = 'local';
+  readonly model = 'apertium+eld';
+  /** No prompts: the engines' behaviour is fixed by their installed versions. */
+  readonly promptVersion = 'none';
+  /** Directions the installed Apertium data supports, read once at start-up. */
+  readonly modes: readonly ApertiumMode[];
+  private readonly processes = new Map<string, ApertiumProcess>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: LocalProviderOptions = {}) {
+    this.modes = listInstalledModes(options.apertiumDir ?? DEFAULT_APERTIUM_DIR);
+  }
+
+  async translate(request: TranslateRequest): Promise<TranslateResult> {
+    this.assertOpen();
+    const { text, format, signal } = request;
+    const source = request.sourceLanguage ? baseLanguage(request.sourceLanguage) : this.detectLanguage(text).language;
+    const translations: Record<string, string> = {};
+    const untranslatable: Record<string, string> = {};
+    const pending = new Map<string, string[]>(); // mode → targets it serves (es and es-MX share eng-spa)
+
+    for (const target of new Set(request.targetLanguages)) {
+      if (source === null) {
+        untranslatable[target] = 'the source language could not be detected';
+      } else if (baseLanguage(target) === source || text.trim() === '') {
+        translations[target] = text;
+      } else {
+        const mode = findMode(this.modes, source, target);
+        if (!mode) untranslatable[target] = this.unsupportedReason(source, target);
+        else pending.set(mode.mode, [...(pending.get(mode.mode) ?? []), target]);
+      }
+    }
+    const work = [...pending].map(async ([mode, targets]) => {
+      const translated = await this.run(mode, text, format, signal);
+      for (const target of targets) translations[target] = translated;
+    });
+    await Promise.all(work);
+
+    const result: TranslateResult = {
+      detectedLanguage: source,
+      translations,
+      usage: { calls: pending.size, characters: text.length },
+    };
+    if (Object.keys(untranslatable).length > 0) result.untranslatable = untranslatable;
+    return result;
+  }
+
+  async analyze(request: AnalyzeRequest): Promise<AnalyzeResult> {
+    this.assertOpen();
+    const { text, signal } = request;
+    const language = this.detectLanguage(text).language;
+    const english = language === 'en' || language === null;
+    const entities = await findEntities(text, english);
+    let calls = 0;
+    let scored = text;
+    let limitation: string | undefined;
+    if (language !== null && language !== 'en') {
+      const toEnglish = findMode(this.modes, language, 'en');
+      if (toEnglish) {
+        scored = await this.run(toEnglish.mode, text, 'text', signal);
+        calls = 1;
+        limitation = `sentiment scored on Apertium's English translation (${toEnglish.mode}); names found by patterns only`;
+      } else {
+        limitation = `no sentiment lexicon for "${language}" and no Apertium pair to English; names found by patterns only`;
+      }
+    }
+    const canScore = english || calls > 0;
+    const score = canScore ? scoreSentiment(scored) : undefined;
+    const result: AnalyzeResult = {
+      sentiment: score?.sentiment ?? 'neutral',
+      // Without a lexicon nothing is known: an even split, not a confident "neutral".
+      confidence: score?.confidence ?? { positive: 0.333, neutral: 0.334, negative: 0.333 },
+      entities,
+      language,
+      usage: { calls, characters: text.length },
+    };
+    if (limitation) result.limitation = limitation;
+    return result;
+  }
+
+  detectLanguage(text: string): LanguageGuess {
+    return detectLanguage(text);
+  }
+
+  /** PID of the warm pipeline for `mode` (e.g. `eng-spa`), if it is running. For diagnostics. */
+  enginePid(mode: string): number | undefined {
+    return this.processes.get(mode)?.pid;
+  }
+
+  /** How many times the pipeline for `mode` was started (1 while it stays warm). */
+  engineStarts(mode: string): number {
+    return this.processes.get(mode)?.starts ?? 0;
+  }
+
+  /** Stops every Apertium pipeline. Idempotent; each pipeline is closed even if another fails. */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.processes.values()].map((p) => p.close())).then(() => undefined);
+    return this.closing;
+  }
+
+  private async run(mode: string, text: string, format: StreamFormat, signal: AbortSignal | undefined): Promise<string> {
+    let engine = this.processes.get(mode);
+    if (!engine) {
+      const { apertiumDir, timeoutMs, startTimeoutMs, spawn } = this.options;
+      engine = new ApertiumProcess({ mode, dataDir: apertiumDir, timeoutMs, startTimeoutMs, spawn });
+      this.processes.set(mode, engine);
+    }
+    const output = await engine.translate(toStream(text, format), signal);
+    return keepOuterWhitespace(text, fromStream(output, format));
+  }
+
+  private unsupportedReason(source: string, target: string): string {
+    if (this.modes.length === 0) return 'Apertium is not installed (no translation modes found)';
+    const installed = this.modes.map((m) => m.mode).join(', ');
+    return `no Apertium pair installed for ${source}→${baseLanguage(target)} (installed: ${installed})`;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new ProviderPermanentError(C.closed, 'The provider is closed.');
+  }
+}
