@@ -83,9 +83,9 @@ describe('rate limits (spec §10)', () => {
       additionalPolicies: [{ policy: observe, position: 'perRetry' }],
     }).getChatThreadClient(threadId);
     for (let i = 0; i < 10; i++) await thread.sendMessage({ content: `m${i}` });
-    // All ten were counted at `frozen`; let time run from 9.5 s later, so the limit lifts in ~0.5 s
+    // All ten were counted at `frozen`; let time run from 9.1 s later, so the limit lifts in ~0.9 s
     // and the server asks for Retry-After: 1.
-    offset = frozen! + 9_500 - Date.now();
+    offset = frozen! + 9_100 - Date.now();
     frozen = undefined;
     statuses.length = 0;
     const started = Date.now();
