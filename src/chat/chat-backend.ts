@@ -91,7 +91,7 @@ export class ChatBackend {
       https,
       plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks), ...(this.options.plugins ?? [])],
     });
-    this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, ...this.options.realtime });
+    this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, clock, ...this.options.realtime });
     this.realtime.attach(this.app.server);
     await this.app.listen({ host: config.http.host, port: config.http.port });
     const address = this.app.server.address();

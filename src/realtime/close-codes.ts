@@ -6,6 +6,4 @@ export const CLOSE = {
   tokenExpired: 4001,
   /** The client did not keep up: its send buffer passed the limit. Reconnect and resume. */
   slowConsumer: 4008,
-  /** No pong for a whole heartbeat interval. */
-  heartbeatTimeout: 4009,
 } as const;

@@ -5,6 +5,7 @@ import type { ChatEvent } from '../chat/events.js';
 import { ApiError } from '../chat/errors.js';
 import type { IdentityService } from '../chat/service/identity-service.js';
 import type { EventBus } from '../lib/event-bus.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { CLOSE } from './close-codes.js';
 import { encodeFrames, type Frame } from './frames.js';
@@ -19,6 +20,8 @@ export interface RealtimeHubOptions {
   heartbeatMs?: number;
   /** Bytes a connection may have waiting to be written before it is closed as a slow consumer. @defaultValue 4 MiB */
   maxBufferedBytes?: number;
+  /** For the token-expiry timer. @defaultValue the system clock */
+  clock?: Clock;
 }
 
 interface Client {
@@ -88,7 +91,7 @@ export class RealtimeHub {
     let set = this.byUser.get(userId);
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(client);
-    const untilExpiry = expiresAt - Date.now();
+    const untilExpiry = expiresAt - (this.options.clock ?? systemClock)();
     client.expiryTimer = setTimeout(() => ws.close(CLOSE.tokenExpired, 'access token expired'), Math.min(Math.max(untilExpiry, 0), 2 ** 31 - 1));
     ws.on('pong', () => (client.alive = true));
     ws.on('message', (data) => this.onClientMessage(client, data.toString()));
