@@ -137,7 +137,7 @@ describe('listing and removal', () => {
         const res = await adminFetch(dlq.url, dlq.accessKey, 'GET', PATH);
         const [listed] = ((await res.json()) as { value: Array<{ id: string; pending: number; deadLettered: number }> }).value;
         expect(listed).toMatchObject({ id: deadSub.id, pending: 0, deadLettered: 3 });
-      });
+      }, { interval: 10, timeout: 5000 });
 
       // On the main backend, a failing receiver keeps events pending (the queue head blocks the rest).
       const pendingSub = await subscribeWebhook(pendingBackend, { endpointUrl: failing.url, includedEventTypes: [IN_THREAD] });

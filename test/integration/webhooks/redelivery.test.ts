@@ -87,7 +87,7 @@ it('redelivers every event after a receiver answering 500 recovers: same ids, co
   for (const id of failedIds) expect(events.some((e) => e.id === id)).toBe(true);
   expect(Math.max(...receiver.attempts.map((a) => a.deliveryCount))).toBeGreaterThanOrEqual(2);
   // The last response may still be on its way back to the dispatcher.
-  await vi.waitFor(() => expect(pendingInOrder()).toEqual([]), { interval: 10 });
+  await vi.waitFor(() => expect(pendingInOrder()).toEqual([]), { interval: 10, timeout: 5000 });
 });
 
 it('redelivers after the receiver refused connections, with order kept across retries', async () => {
@@ -97,7 +97,7 @@ it('redelivers after the receiver refused connections, with order kept across re
   for (let i = 0; i < 4; i++) for (const t of threads) backend.chat.sendMessage(users[i % 3]!, t, { content: `m${i}`, type: 'text' });
   // Several attempts were refused (the outbox counts them), and nothing was skipped.
   const headAttempts = () => threads.map((t) => byThread(pendingInOrder(), t)[0]!.attempts);
-  await vi.waitFor(() => expect(Math.min(...headAttempts())).toBeGreaterThanOrEqual(3), { interval: 10 });
+  await vi.waitFor(() => expect(Math.min(...headAttempts())).toBeGreaterThanOrEqual(3), { interval: 10, timeout: 5000 });
   const expected = pendingInOrder();
   expect(expected.length).toBe(2 * 3 + 8 * 3);
 
