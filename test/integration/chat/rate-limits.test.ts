@@ -1,9 +1,10 @@
-import { ChatClient } from '@azure/communication-chat';
+import { ChatClient, type ChatClientOptions } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestBackend, type TestBackend } from '../../support/chat-server.js';
 import { Api, expectAcsError, threadPath } from './api.js';
+
+type PipelinePolicy = NonNullable<ChatClientOptions['additionalPolicies']>[number]['policy'];
 
 describe('rate limits (spec §10)', () => {
   let backend: TestBackend | undefined;
