@@ -1,7 +1,6 @@
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
-import { LocalProvider } from '../providers/local-provider.js';
-import { OpenAIProvider } from '../providers/openai-provider.js';
+import { createProvider } from '../providers/create-provider.js';
 import type { ModelProvider } from '../providers/types.js';
 
 /**
@@ -10,20 +9,18 @@ import type { ModelProvider } from '../providers/types.js';
  */
 export function providerFromConfig(config: Config, logger: Logger): ModelProvider {
   const m = config.model;
-  const apiConfigured = Boolean(m.openai.apiKey || m.openai.baseURL || m.azure);
-  if (m.provider === 'local' || (m.provider === 'auto' && !apiConfigured)) {
-    const p = new LocalProvider({ timeoutMs: m.timeoutMs });
-    logger.info({ provider: p.name, model: p.model }, 'model provider: local (offline)');
-    return p;
-  }
-  const p = new OpenAIProvider({
-    apiKey: m.azure?.apiKey ?? m.openai.apiKey,
-    baseURL: m.openai.baseURL,
-    azure: m.azure ? { endpoint: m.azure.endpoint, deployment: m.azure.deployment, apiVersion: m.azure.apiVersion } : undefined,
+  return createProvider({
+    provider: m.provider,
+    openaiApiKey: m.openai.apiKey,
+    openaiBaseUrl: m.openai.baseURL,
     model: m.model,
+    azureEndpoint: m.azure?.endpoint,
+    azureApiKey: m.azure?.apiKey,
+    azureDeployment: m.azure?.deployment,
+    azureApiVersion: m.azure?.apiVersion,
     timeoutMs: m.timeoutMs,
     prompts: { dir: m.promptsDir },
+    local: { timeoutMs: m.timeoutMs },
+    logger: logger.child({ component: 'provider' }),
   });
-  logger.info({ provider: p.name, model: p.model, baseURL: m.azure?.endpoint ?? m.openai.baseURL ?? 'api.openai.com' }, 'model provider: openai');
-  return p;
 }
