@@ -30,14 +30,16 @@ export function composePost(p: PostParts): Post {
   const missing = Object.keys(p.untranslated).sort();
   const html = p.format === 'html';
   const lines: string[] = [];
-  for (const l of langs) lines.push(html ? `<p><strong>[${l}]</strong> ${p.translations[l]}</p>` : `[${l}] ${p.translations[l]}`);
+  // A <div> per language, not a <p>: a translation may hold block elements (<p>, <ul>, <table>),
+  // which may not sit inside a paragraph (the sanitizer would split it and orphan the label).
+  for (const l of langs) lines.push(html ? `<div><strong>[${l}]</strong> ${p.translations[l]}</div>` : `[${l}] ${p.translations[l]}`);
   for (const l of missing) {
     const note = `(not translated: ${p.untranslated[l]})`;
-    lines.push(html ? `<p><strong>[${l}]</strong> <em>${escapeHtmlText(note)}</em></p>` : `[${l}] ${note}`);
+    lines.push(html ? `<div><strong>[${l}]</strong> <em>${escapeHtmlText(note)}</em></div>` : `[${l}] ${note}`);
   }
   if (p.analysis) {
     const line = analysisLine(p.analysis);
-    lines.push(html ? `<p><em>${escapeHtmlText(line)}</em></p>` : line);
+    lines.push(html ? `<div><em>${escapeHtmlText(line)}</em></div>` : line);
   }
   const kind = langs.length || missing.length ? (p.analysis ? 'translation+analysis' : 'translation') : 'analysis';
   const metadata: Record<string, string> = {
