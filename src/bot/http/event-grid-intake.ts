@@ -63,7 +63,13 @@ export function frameFromEventGrid(e: EventGridEvent): RealtimeFrame | null {
  * `parley-signature` when a secret is configured, and hands each event to the listener; it answers
  * 200 only after the listener took the events in, so a failure is redelivered.
  */
-export function eventGridIntakeRoutes(opts: { secret?: string; handle: (frame: RealtimeFrame) => Promise<void>; ready: () => boolean }) {
+export function eventGridIntakeRoutes(opts: {
+  secret?: string;
+  handle: (frame: RealtimeFrame) => Promise<void>;
+  ready: () => boolean;
+  /** The bot's raw id: per-user events addressed to anyone else are ignored. */
+  botId: () => string;
+}) {
   return async (app: FastifyInstance) => {
     app.post('/bot/events', async (request, reply) => {
       const events = request.body as EventGridEvent[] | undefined;
@@ -75,6 +81,7 @@ export function eventGridIntakeRoutes(opts: { secret?: string; handle: (frame: R
       }
       if (!opts.ready()) throw new ApiError(503, 'ServiceUnavailable', 'The bot is still starting.');
       for (const e of events) {
+        if (user(e.data.recipientCommunicationIdentifier).communicationUserId !== opts.botId()) continue;
         const frame = frameFromEventGrid(e);
         if (frame) await opts.handle(frame);
       }

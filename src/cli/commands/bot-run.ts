@@ -25,6 +25,7 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
       eventGridIntakeRoutes({
         secret: config.bot.webhookSecret,
         ready: () => Boolean(holder.bot?.listener),
+        botId: () => holder.bot?.botId ?? '',
         handle: (frame) => holder.bot!.listener!.handle(frame),
       }),
     );
