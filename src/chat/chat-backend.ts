@@ -97,7 +97,7 @@ export class ChatBackend {
     const address = this.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
-    this.url = config.http.publicUrl?.replace(/\/$/, '') ?? `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    this.url = config.http.publicUrl?.replace(/\/$/, '') ?? `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${port}`;
     this.webhooks.start();
     this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs ?? 3_600_000);
     this.sweepTimer.unref();

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../../lib/logger.js';
 import { errors } from '../errors.js';
 import type { ApiContext } from './context.js';
@@ -38,6 +38,11 @@ export function createBaseApp({ logger, https, bodyLimit = 256 * 1024 }: BaseApp
     routerOptions: { maxParamLength: 1024 },
     requestIdHeader: 'x-ms-client-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Errors Fastify raises before routing (a malformed URL) get the ACS error body too.
+    frameworkErrors: (err, _request, reply) => {
+      const r = reply as unknown as FastifyReply;
+      void r.status(400).type('application/json; charset=utf-8').send(errors.badRequest(err.message).toBody());
+    },
   };
   const app = (https ? Fastify({ ...serverOptions, https } as FastifyServerOptions) : Fastify(serverOptions)) as FastifyInstance;
 
