@@ -168,9 +168,7 @@ describe('bad input', () => {
     expectAcsError(await api.identity('POST', `/identities?api-version=${IDENTITY_V}`, '{"createTokenWithScopes":"chat"}'), 400);
   });
 
-  // Known bug, in the lead's src/chat/http/app.ts: Fastify answers a bad URL itself, with
-  // {"error":"Bad Request","code":"FST_ERR_BAD_URL",…}; `frameworkErrors` should route it to the ACS
-  // error body.
+  // Fastify answers a bad URL before routing; `frameworkErrors` gives it the ACS error body.
   it('answers a path with broken percent-encoding with the ACS error body', async () => {
     expectAcsError(await call('GET', `/chat/threads/%E0%A4%A?api-version=${CHAT_V}`), 400);
   });
