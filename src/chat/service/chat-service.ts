@@ -204,7 +204,7 @@ export class ChatService {
     const thread = requireThread(this.store, threadId);
     const member = requireMember(this.store, thread, caller);
     checkMessageSize(input.content);
-    const content = input.type === 'html' ? sanitizeMessageHtml(input.content) : input.content;
+    const content = input.type === 'html' ? sanitizeHtmlContent(input.content) : input.content;
     const now = this.clock();
     const { message } = this.commit(() => {
       const id = this.ids.next(now);
@@ -267,7 +267,7 @@ export class ChatService {
     requireMember(this.store, thread, caller);
     const m = this.ownMessage(caller, threadId, messageId);
     if (patch.content !== undefined) checkMessageSize(patch.content);
-    const content = patch.content === undefined ? m.content.message : m.type === 'html' ? sanitizeMessageHtml(patch.content) : patch.content;
+    const content = patch.content === undefined ? m.content.message : m.type === 'html' ? sanitizeHtmlContent(patch.content) : patch.content;
     // Change times come from the message-id sequence, so every change is stamped strictly after all
     // earlier ones even when ids run ahead of the clock in a burst: `startTime` resumes rely on it.
     const now = this.ids.next(Math.max(this.clock(), Number(m.version) + 1));
@@ -510,6 +510,15 @@ export class ChatService {
 }
 
 /** The limit applies to the content as sent (html before sanitizing, which may shrink or escape it). */
+/** Sanitized html; what sanitizes down to nothing (only a script, say) is refused rather than stored empty. */
+function sanitizeHtmlContent(html: string): string {
+  const clean = sanitizeMessageHtml(html);
+  if (clean.replace(/<[^>]*>|&nbsp;|\s/g, '') === '' && !/<img\b/i.test(clean)) {
+    throw errors.badRequest('The html content is empty once sanitized (scripts, styles and frames are removed).');
+  }
+  return clean;
+}
+
 function checkMessageSize(content: string): void {
   const bytes = Buffer.byteLength(content, 'utf8');
   if (bytes > LIMITS.messageBytes) {

@@ -1,3 +1,4 @@
+import { chatFixture } from './fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { sanitizeMessageHtml } from '../../../src/chat/service/sanitize.js';
 
@@ -31,5 +32,17 @@ describe('sanitizeMessageHtml', () => {
 
   it('escapes stray markup characters in text', () => {
     expect(sanitizeMessageHtml('1 < 2 & 3 > 2')).toBe('1 &lt; 2 &amp; 3 &gt; 2');
+  });
+});
+
+describe('html that sanitizes to nothing', () => {
+  it('is refused with 400 instead of being stored empty', () => {
+    const f = chatFixture();
+    const alice = f.user();
+    const { thread } = f.service.createThread(alice, { topic: 't', participants: [] });
+    expect(() => f.service.sendMessage(alice, thread.id, { content: '<script>alert(1)</script>', type: 'html' })).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+    expect(f.service.sendMessage(alice, thread.id, { content: '<p><img src="https://x/y.png"></p>', type: 'html' }).content.message).toContain('<img');
   });
 });
