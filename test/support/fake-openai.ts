@@ -98,8 +98,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
       const step = steps.shift() ?? { type: 'ok' };
       const delay = step.latencyMs ?? latencyMs;
+      // Not `req.destroyed`: a fully read request is auto-destroyed, which would swallow every
+      // delayed answer. The response closing before we answered means the client went away.
+      let clientGone = false;
+      res.once('close', () => (clientGone = true));
       const answer = () => {
-        if (res.destroyed || req.destroyed) return;
+        if (clientGone || res.destroyed) return;
         respond(res, step, body, id, analyze);
       };
       if (step.type === 'hang') return; // the client's timeout (or close()) ends it
