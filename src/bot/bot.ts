@@ -67,6 +67,8 @@ export class Bot {
   client!: ChatRestClient;
   botId = '';
   private producer?: Redis;
+  /** The worker's connection: BullMQ does not close a connection it was handed, so close() does. */
+  private workerRedis?: Redis;
   private closing?: Promise<void>;
   private readonly log: Logger;
 
@@ -135,8 +137,9 @@ export class Bot {
       detectThreshold: this.o.detectThreshold ?? 0.6,
     });
     const rate = this.o.rateLimitPerSecond ?? 0;
+    this.workerRedis = createRedis(this.o.redisUrl, 'worker', this.log);
     this.worker = new Worker(QUEUE_NAME, processor, {
-      connection: createRedis(this.o.redisUrl, 'worker', this.log),
+      connection: this.workerRedis,
       prefix: this.keys.queuePrefix,
       concurrency: this.o.concurrency ?? 16,
       // queue.rateLimit (429 handling) needs a limiter; without a configured rate it never binds.
@@ -165,6 +168,7 @@ export class Bot {
         ['provider', () => this.o.provider.close()],
         ['redis', () => this.redis.quit()],
         ['producer', () => this.producer?.quit()],
+        ['worker redis', () => this.workerRedis?.quit()],
       ];
       for (const [name, step] of steps) {
         try {
