@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Bot } from '../bot/bot.js';
+import type { ThreadSettings } from '../bot/settings-store.js';
+import { requireBot, requireBotAdmin, type DashboardDeps } from './deps.js';
+import { parseDashboardBody } from './parse-body.js';
+
+const threadId = z.string().trim().min(1).max(512);
+const config = {
+  languages: z.array(z.string().min(2).max(16)).max(10).optional(),
+  mode: z.enum(['translate', 'analyze', 'both']).optional(),
+  analysis: z.enum(['all', 'negative', 'none']).optional(),
+  enabled: z.boolean().optional(),
+};
+const configBody = z.object({ threadId, ...config });
+
+const TOPICS_TTL_MS = 10_000;
+
+/** Thread topics from the bot's own thread list, cached briefly (one REST listing per 10 s at most). */
+function topicCache() {
+  let cached: { at: number; bot: Bot; topics: Map<string, string> } | undefined;
+  return async (bot: Bot): Promise<Map<string, string>> => {
+    if (cached && cached.bot === bot && Date.now() - cached.at < TOPICS_TTL_MS) return cached.topics;
+    try {
+      const threads = await bot.client.listThreads();
+      cached = { at: Date.now(), bot, topics: new Map(threads.map((t) => [t.id, t.topic])) };
+    } catch {
+      cached = { at: Date.now(), bot, topics: cached?.topics ?? new Map() };
+    }
+    return cached.topics;
+  };
+}
+
+const wire = (s: ThreadSettings, topics: Map<string, string>) => ({ ...s, topic: topics.get(s.threadId) ?? null });
+
+/**
+ * Threads and priority JSON API: `GET /dashboard/api/threads` (every thread the bot serves, with
+ * its settings), `POST /dashboard/api/threads` (add the bot), `PATCH /dashboard/api/threads` (change
+ * settings), `POST /dashboard/api/threads/remove`, all with `threadId` in the body; and
+ * `GET /dashboard/api/priority` (threads by recent negative sentiment, with their latest analyses).
+ */
+export function threadsApi(deps: DashboardDeps) {
+  const log = deps.logger.child({ component: 'dashboard' });
+  const topics = topicCache();
+  return async (app: FastifyInstance) => {
+    app.get('/dashboard/api/threads', async () => {
+      const bot = requireBot(deps);
+      const [list, names] = await Promise.all([requireBotAdmin(deps).list(), topics(bot)]);
+      return { value: list.map((s) => wire(s, names)) };
+    });
+    app.post('/dashboard/api/threads', async (request) => {
+      const { threadId: id, ...patch } = parseDashboardBody(configBody, request.body);
+      const settings = await requireBotAdmin(deps).add(id, patch);
+      log.info({ threadId: id }, 'bot added to a thread from the dashboard');
+      return wire(settings, new Map());
+    });
+    app.patch('/dashboard/api/threads', async (request) => {
+      const { threadId: id, ...patch } = parseDashboardBody(configBody, request.body);
+      const settings = await requireBotAdmin(deps).configure(id, patch);
+      log.info({ threadId: id, languages: settings.languages, mode: settings.mode }, 'thread settings changed from the dashboard');
+      return wire(settings, new Map());
+    });
+    app.post('/dashboard/api/threads/remove', async (request) => {
+      const { threadId: id } = parseDashboardBody(z.object({ threadId }), request.body);
+      await requireBotAdmin(deps).remove(id);
+      log.info({ threadId: id }, 'bot removed from a thread from the dashboard');
+      return { threadId: id, removed: true };
+    });
+    app.get('/dashboard/api/priority', async () => {
+      const bot = requireBot(deps);
+      const [rows, names] = await Promise.all([bot.sentiment.priority(50), topics(bot)]);
+      return {
+        value: rows.map((r) => ({
+          threadId: r.threadId,
+          topic: names.get(r.threadId) ?? null,
+          score: r.score,
+          latest: r.latest.map((a) => ({ messageId: a.messageId, senderDisplayName: a.senderDisplayName, text: a.text, sentiment: a.sentiment, at: a.at })),
+        })),
+      };
+    });
+  };
+}
