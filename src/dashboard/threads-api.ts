@@ -14,13 +14,19 @@ const config = {
 };
 const configBody = z.object({ threadId, ...config });
 
-const TOPICS_TTL_MS = 10_000;
+const TOPICS_TTL_MS = 30_000;
+const TOPICS_MIN_INTERVAL_MS = 1_000;
 
-/** Thread topics from the bot's own thread list, cached briefly (one REST listing per 10 s at most). */
+/**
+ * Thread topics from the bot's own thread list, cached: listed again after 30 s, or sooner (at most
+ * once a second) when asked about a thread it has not seen.
+ */
 function topicCache() {
   let cached: { at: number; bot: Bot; topics: Map<string, string> } | undefined;
-  return async (bot: Bot): Promise<Map<string, string>> => {
-    if (cached && cached.bot === bot && Date.now() - cached.at < TOPICS_TTL_MS) return cached.topics;
+  return async (bot: Bot, ids: string[]): Promise<Map<string, string>> => {
+    const age = cached && cached.bot === bot ? Date.now() - cached.at : Infinity;
+    const missing = ids.some((id) => !cached?.topics.has(id));
+    if (cached && age < TOPICS_TTL_MS && (!missing || age < TOPICS_MIN_INTERVAL_MS)) return cached.topics;
     try {
       const threads = await bot.client.listThreads();
       cached = { at: Date.now(), bot, topics: new Map(threads.map((t) => [t.id, t.topic])) };
@@ -45,7 +51,8 @@ export function threadsApi(deps: DashboardDeps) {
   return async (app: FastifyInstance) => {
     app.get('/dashboard/api/threads', async () => {
       const bot = requireBot(deps);
-      const [list, names] = await Promise.all([requireBotAdmin(deps).list(), topics(bot)]);
+      const list = await requireBotAdmin(deps).list();
+      const names = await topics(bot, list.map((s) => s.threadId));
       return { value: list.map((s) => wire(s, names)) };
     });
     app.post('/dashboard/api/threads', async (request) => {
@@ -68,7 +75,8 @@ export function threadsApi(deps: DashboardDeps) {
     });
     app.get('/dashboard/api/priority', async () => {
       const bot = requireBot(deps);
-      const [rows, names] = await Promise.all([bot.sentiment.priority(50), topics(bot)]);
+      const rows = await bot.sentiment.priority(50);
+      const names = await topics(bot, rows.map((r) => r.threadId));
       return {
         value: rows.map((r) => ({
           threadId: r.threadId,

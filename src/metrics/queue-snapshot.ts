@@ -28,6 +28,8 @@ export interface QueueSnapshot {
   throughput: Array<{ t: number; completed: number; failed: number }>;
   /** Jobs completed per minute, averaged over the last 5 complete minutes. */
   perMinute: number;
+  /** Jobs completed so far in the current minute. */
+  thisMinute: number;
   /** Percentiles (ms) over the last hour. */
   latency: { processing: LatencySummary; e2e: LatencySummary; model: LatencySummary };
   /** End-to-end latency (message sent → bot post) per minute over the last hour. */
@@ -62,6 +64,7 @@ export async function queueSnapshot(queue: Queue, stats: BotStats, now = Date.no
     paused,
     throughput: done.map((n, i) => ({ t: minuteStart(now, HOUR - 1 - i), completed: n, failed: bad[i] ?? 0 })),
     perMinute: done.slice(HOUR - 6, HOUR - 1).reduce((a, b) => a + b, 0) / 5,
+    thisMinute: done[HOUR - 1] ?? 0,
     latency: { processing: summarize(processing, since), e2e: summarize(e2e, since), model: summarize(model, since) },
     e2eSeries: perMinute(e2e, now, HOUR),
     model: {

@@ -90,7 +90,7 @@ export function renderQueue(o, refresh) {
   const m = s.model;
   fill(
     $('rates'),
-    card('jobs / min (5 min avg)', s.perMinute.toFixed(1), 'rate-throughput'),
+    card('jobs this minute · 5-min avg', `${fmtNum(s.thisMinute)} · ${s.perMinute.toFixed(1)}/min`, 'rate-throughput'),
     card('processing p50/p90/p99', pct(s.latency.processing), 'rate-processing'),
     card('end-to-end p50/p90/p99', pct(s.latency.e2e), 'rate-e2e'),
     card('model call p50/p99', `${fmtMs(s.latency.model.p50)} / ${fmtMs(s.latency.model.p99)}`, 'rate-model'),
