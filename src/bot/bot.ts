@@ -1,4 +1,4 @@
-import { Queue, Worker, type WorkerOptions } from 'bullmq';
+import { MetricsTime, Queue, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AdminClient } from '../client/admin-client.js';
 import { ChatRestClient } from '../client/chat-rest-client.js';
@@ -144,6 +144,8 @@ export class Bot {
       concurrency: this.o.concurrency ?? 16,
       // queue.rateLimit (429 handling) needs a limiter; without a configured rate it never binds.
       limiter: { max: rate > 0 ? rate : 1_000_000, duration: 1000 },
+      // Per-minute completed/failed counts in Redis: the dashboard's throughput chart and bull-board's.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       ...this.o.workerOptions,
     });
     this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker error'));

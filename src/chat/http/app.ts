@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '../../lib/logger.js';
+import { installHttpMetrics } from '../../metrics/http-metrics.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import { errors } from '../errors.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors-handler.js';
@@ -24,13 +26,15 @@ export interface BaseAppOptions {
    * @defaultValue 262144
    */
   bodyLimit?: number;
+  /** Record `parley_http_request_duration_seconds` for every request into this registry. */
+  metrics?: Metrics;
 }
 
 /**
  * A Fastify app with parley's conventions: JSON bodies kept raw for HMAC, ACS error bodies for every
  * error, the client request id echoed. Not listening (tests use port 0 or `inject`).
  */
-export function createBaseApp({ logger, https, bodyLimit = 256 * 1024 }: BaseAppOptions): FastifyInstance {
+export function createBaseApp({ logger, https, bodyLimit = 256 * 1024, metrics }: BaseAppOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions = {
     loggerInstance: logger.child({ component: 'http' }),
     bodyLimit,
@@ -68,13 +72,14 @@ export function createBaseApp({ logger, https, bodyLimit = 256 * 1024 }: BaseApp
     if (typeof id === 'string') void reply.header('x-ms-client-request-id', id);
   });
   installErrorHandling(app);
+  if (metrics) installHttpMetrics(app, metrics);
   return app;
 }
 
 /** Builds the chat backend's HTTP app without listening. */
 export function buildChatApp(options: ChatAppOptions): FastifyInstance {
-  const { logger, https, bodyLimit, plugins = [], ...ctx } = options;
-  const app = createBaseApp({ logger, https, bodyLimit });
+  const { logger, https, bodyLimit, metrics, plugins = [], ...ctx } = options;
+  const app = createBaseApp({ logger, https, bodyLimit, metrics });
   void app.register(identityRoutes(ctx));
   void app.register(threadRoutes(ctx));
   void app.register(messageRoutes(ctx));
