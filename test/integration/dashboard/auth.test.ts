@@ -139,7 +139,8 @@ describe('dashboard auth', () => {
     for (const path of ['/dashboard/login', '/dashboard', '/dashboard/assets/dashboard.js', '/dashboard/assets/api.js', '/dashboard/api/overview', '/dashboard/api/threads', '/dashboard/jobs', '/metrics']) {
       const res = await call(path, { headers: { cookie } });
       expect(res.status, path).toBe(200);
-      bodies.push(await res.text(), JSON.stringify([...res.headers]));
+      res.headers.forEach((v, k) => bodies.push(`${k}: ${v}`));
+      bodies.push(await res.text());
     }
     const everything = bodies.join('\n') + stack.logs();
     expect(stack.logs()).toContain('dashboard login refused');
