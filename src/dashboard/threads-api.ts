@@ -15,25 +15,30 @@ const config = {
 const configBody = z.object({ threadId, ...config });
 
 const TOPICS_TTL_MS = 30_000;
-const TOPICS_MIN_INTERVAL_MS = 1_000;
 
 /**
- * Thread topics from the bot's own thread list, cached: listed again after 30 s, or sooner (at most
- * once a second) when asked about a thread it has not seen.
+ * Thread topics from the bot's own thread list, cached: listed again after 30 s, or at once when
+ * asked about a thread the last listing did not have (once per such thread). Concurrent callers
+ * share one listing.
  */
 function topicCache() {
-  let cached: { at: number; bot: Bot; topics: Map<string, string> } | undefined;
-  return async (bot: Bot, ids: string[]): Promise<Map<string, string>> => {
-    const age = cached && cached.bot === bot ? Date.now() - cached.at : Infinity;
-    const missing = ids.some((id) => !cached?.topics.has(id));
-    if (cached && age < TOPICS_TTL_MS && (!missing || age < TOPICS_MIN_INTERVAL_MS)) return cached.topics;
+  let cached: { at: number; bot: Bot; topics: Map<string, string>; unknown: Set<string> } | undefined;
+  let inflight: Promise<Map<string, string>> | undefined;
+  const list = async (bot: Bot, ids: string[]) => {
+    let topics = cached?.topics ?? new Map<string, string>();
     try {
-      const threads = await bot.client.listThreads();
-      cached = { at: Date.now(), bot, topics: new Map(threads.map((t) => [t.id, t.topic])) };
+      topics = new Map((await bot.client.listThreads()).map((t) => [t.id, t.topic]));
     } catch {
-      cached = { at: Date.now(), bot, topics: cached?.topics ?? new Map() };
+      // Keep what we had: topics are decoration, never a reason to fail the page.
     }
-    return cached.topics;
+    cached = { at: Date.now(), bot, topics, unknown: new Set(ids.filter((id) => !topics.has(id))) };
+    return topics;
+  };
+  return async (bot: Bot, ids: string[]): Promise<Map<string, string>> => {
+    const fresh = cached && cached.bot === bot && Date.now() - cached.at < TOPICS_TTL_MS;
+    if (fresh && ids.every((id) => cached!.topics.has(id) || cached!.unknown.has(id))) return cached!.topics;
+    inflight ??= list(bot, ids).finally(() => (inflight = undefined));
+    return inflight;
   };
 }
 

@@ -126,7 +126,8 @@ describe('dashboard in Chromium', () => {
     stack.backend.chat.sendMessage(angry.alice, angry.threadId, { content: 'This is terrible, I am angry <img src=x onerror="window.pwned=2">', type: 'text' });
     await eventually(async () => (await stack.bot.sentiment.priority()).length >= 2);
     const first = page.locator('#priority-list > li').first();
-    await page.locator('#priority-list > li', { hasText: 'Calm' }).waitFor();
+    await page.locator('#priority-list > li', { hasText: 'Calm <i>customer</i>' }).waitFor();
+    await page.locator('#priority-list > li', { hasText: 'Angry <script>' }).waitFor();
     await expect(first.getAttribute('data-thread-id')).resolves.toBe(angry.threadId);
     await expect(first.textContent()).resolves.toContain('This is terrible, I am angry <img src=x');
     await expect(first.textContent()).resolves.toContain('Angry <script>');
