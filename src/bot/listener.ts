@@ -37,9 +37,12 @@ export class Listener {
     this.retryDelay = o.retryDelayMs ?? 500;
   }
 
-  /** Handles one frame; returns when it has been taken in (or dropped). */
+  /**
+   * Handles one frame; returns when it has been taken in, dropped, or left to a catch-up because
+   * taking it in failed (Redis down): the cursor did not move, so the catch-up re-reads it.
+   */
   handle(frame: RealtimeFrame): Promise<void> {
-    return this.serial(() => this.take(frame));
+    return this.serial(() => this.take(frame).catch((err: unknown) => this.fallBehind(err, 'taking in an event failed; will catch up')));
   }
 
   /** Catches up every served thread; run by the connection after each connect. */
@@ -88,10 +91,15 @@ export class Listener {
       await this.o.intake.enqueue(change);
     } catch (err) {
       // The cursor did not move: the next catch-up re-reads this change from the backend.
-      this.o.logger.warn({ err: (err as Error).message, threadId: change.threadId }, 'enqueue failed; will catch up');
-      this.behind = true;
-      this.scheduleRetry();
+      this.fallBehind(err, 'enqueue failed; will catch up', change.threadId);
     }
+  }
+
+  /** Until a catch-up succeeds, live events are left to it (taking them now would skip the gap). */
+  private fallBehind(err: unknown, msg: string, threadId?: string): void {
+    this.o.logger.warn({ err: err instanceof Error ? err.message : String(err), threadId }, msg);
+    this.behind = true;
+    this.scheduleRetry();
   }
 
   private scheduleRetry(): void {
@@ -111,9 +119,7 @@ export class Listener {
       this.behind = false;
       this.retryDelay = this.o.retryDelayMs ?? 500;
     } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message }, 'catch-up failed; retrying');
-      this.behind = true;
-      this.scheduleRetry();
+      this.fallBehind(err, 'catch-up failed; retrying');
     }
   }
 
