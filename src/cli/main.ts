@@ -6,6 +6,8 @@ const up = () => import('./commands/up.js');
 const chat = () => import('./commands/chat.js');
 const botRun = () => import('./commands/bot-run.js');
 const botAdmin = () => import('./commands/bot-admin.js');
+const queueCmds = () => import('./commands/queue.js');
+const backfillCmd = () => import('./commands/backfill.js');
 
 /** Loads config once for every command; a bad value stops with every bad variable named. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,6 +50,26 @@ export function buildProgram(): Command {
   );
   bot.command('remove <threadId>').description('remove the bot from a thread').action(async (threadId: string) => (await botAdmin()).botRemove(configOrExit(), threadId));
   bot.command('list').description('list the threads the bot is in').action(async () => (await botAdmin()).botList(configOrExit()));
+  bot
+    .command('backfill <threadId>')
+    .description("translate a thread's existing history (re-running it is a no-op)")
+    .requiredOption('-s, --since <time>', 'ISO 8601 time, or a span back from now: 30m, 2h, 7d')
+    .option('--no-wait', 'enqueue and return without waiting for the jobs')
+    .action(async (threadId: string, opts: { since: string; wait: boolean }) => {
+      const r = await (await backfillCmd()).backfill(configOrExit(), { threadId, since: opts.since, wait: opts.wait });
+      if (r.failed > 0 || r.timedOut) process.exitCode = 1;
+    });
+
+  const queue = program.command('queue').description("inspect and steer the bot's job queue");
+  queue
+    .command('stats')
+    .description('job counts by state, throughput, latency percentiles, model usage')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => void (await (await queueCmds()).queueStats(configOrExit(), { json: opts.json })));
+  queue
+    .command('retry-failed')
+    .description('move every failed job back to the queue')
+    .action(async () => void (await (await queueCmds()).queueRetryFailed(configOrExit())));
   return program;
 }
 
