@@ -79,7 +79,7 @@ it('queue stats prints counts, throughput, percentiles and model usage; retry-fa
   expect(snapshot.counts.failed).toBe(1);
   expect(stats.text()).toMatch(/^queue messages \(prefix \{test-[\w-]+\}\): running$/m);
   expect(stats.text()).toMatch(/failed 1/);
-  expect(stats.text()).toMatch(/end-to-end {3}p50 \d+ ms {2}p90 \d+ ms {2}p99 \d+ ms/);
+  expect(stats.text()).toMatch(/end-to-end {3}p50 [\d.]+ m?s {2}p90 [\d.]+ m?s {2}p99 [\d.]+ m?s {2}\(\d+ samples\)/);
   expect(stats.text()).toMatch(/model usage {2}calls \d+/);
   const asJson = capture();
   await queueStats(config, { out: asJson.out, json: true });
