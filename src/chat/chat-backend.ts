@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
 import { ensureSelfSignedCert } from '../lib/tls.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { RealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.js';
 import { webhookAdminRoutes } from '../webhooks/admin-routes.js';
 import type { DispatcherOptions } from '../webhooks/dispatcher.js';
@@ -30,6 +31,8 @@ export interface ChatBackendOptions {
   sweepIntervalMs?: number;
   /** WebSocket tuning (heartbeat, send buffer). */
   realtime?: Pick<RealtimeHubOptions, 'heartbeatMs' | 'maxBufferedBytes'>;
+  /** Prometheus metrics of this process (HTTP durations, WebSocket connections). */
+  metrics?: Metrics;
   /** More route plugins on the backend's app (bot admin, dashboard in the all-in-one process). */
   plugins?: ChatAppOptions['plugins'];
   /** Webhook delivery tuning (backoff, timeouts). */
@@ -89,10 +92,12 @@ export class ChatBackend {
       publicUrl: config.http.publicUrl,
       logger,
       https,
+      metrics: this.options.metrics,
       plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks), ...(this.options.plugins ?? [])],
     });
     this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, clock, ...this.options.realtime });
     this.realtime.attach(this.app.server);
+    this.options.metrics?.trackConnections(() => this.realtime.connections);
     await this.app.listen({ host: config.http.host, port: config.http.port });
     const address = this.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;

@@ -3,6 +3,8 @@ import { botAdminRoutes } from '../../bot/http/bot-admin-routes.js';
 import { eventGridIntakeRoutes } from '../../bot/http/event-grid-intake.js';
 import { createBaseApp } from '../../chat/http/app.js';
 import { createLogger } from '../../lib/logger.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { dashboardFor } from '../../runtime/dashboard-mount.js';
 import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
 import { accessKeyFor, chatUrlFor } from '../../runtime/endpoints.js';
 import { onShutdown } from '../shutdown.js';
@@ -17,8 +19,10 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
   const chatUrl = chatUrlFor(config);
   const accessKey = accessKeyFor(config);
   const holder: BotHolder = {};
-  const app = createBaseApp({ logger });
+  const metrics = new Metrics();
+  const app = createBaseApp({ logger, metrics });
   const ctx = { accessKey, clock: Date.now };
+  void app.register(dashboardFor({ holder, accessKey, chatUrl: () => chatUrl, logger, metrics, config }));
   if (role === 'bot') {
     void app.register(botAdminRoutes(ctx, () => holder.admin));
     void app.register(
@@ -32,8 +36,11 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
   }
   await app.listen({ host: config.http.host, port: config.bot.port });
   const bot = await startBot(config, logger, { chatUrl, accessKey, redisUrl: config.redis.url, listen: role === 'bot', work: true }, holder);
+  metrics.attachBot(bot);
   process.stdout.write(`parley ${role} running: backend ${chatUrl}, redis ${new URL(config.redis.url).host}, bot ${bot.botId}\n`);
   const address = app.server.address();
-  if (address && typeof address === 'object') process.stdout.write(`  http: http://${config.http.host}:${address.port}${role === 'bot' ? ' (admin API, /bot/events)' : ''}\n`);
+  if (address && typeof address === 'object') {
+    process.stdout.write(`  http: http://${config.http.host}:${address.port} (dashboard, /metrics, /healthz, /readyz${role === 'bot' ? ', admin API, /bot/events' : ''})\n`);
+  }
   onShutdown(logger, [() => bot.close(), () => app.close()]);
 }

@@ -1,8 +1,11 @@
 import { botAdminRoutes } from '../../bot/http/bot-admin-routes.js';
 import { ChatBackend } from '../../chat/chat-backend.js';
 import type { Config } from '../../config/load-config.js';
+import { dashboardCredentials } from '../../dashboard/credentials.js';
 import { createLogger } from '../../lib/logger.js';
+import { Metrics } from '../../metrics/metrics.js';
 import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
+import { dashboardFor } from '../../runtime/dashboard-mount.js';
 import { ensureRedis } from '../../runtime/redis-supervisor.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -15,12 +18,20 @@ export async function upCommand(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const redis = await ensureRedis({ url: config.redis.url, manage: config.redis.manage, dataDir: config.dataDir, logger });
   const holder: BotHolder = {};
+  const metrics = new Metrics();
+  let chatUrl = '';
   const backend = await new ChatBackend({
     config,
     logger,
-    plugins: [(ctx) => botAdminRoutes(ctx, () => holder.admin)],
+    metrics,
+    plugins: [
+      (ctx) => botAdminRoutes(ctx, () => holder.admin),
+      (ctx) => dashboardFor({ holder, accessKey: ctx.accessKey, chatUrl: () => chatUrl, logger, metrics, config }),
+    ],
   }).start();
+  chatUrl = backend.url;
   const bot = await startBot(config, logger, { chatUrl: backend.url, accessKey: backend.accessKey, redisUrl: redis.url, listen: true, work: true }, holder);
+  metrics.attachBot(bot);
   const out = process.stdout;
   out.write(`parley is up\n`);
   out.write(`  chat API (ACS):     ${backend.url}\n`);
@@ -28,6 +39,8 @@ export async function upCommand(config: Config): Promise<void> {
   out.write(`  notifications:      ${backend.url.replace(/^http/, 'ws')}/notifications\n`);
   out.write(`  redis:              ${redis.child ? `private redis-server (AOF) in ${config.dataDir}/redis` : 'external'} ${new URL(redis.url).host}\n`);
   out.write(`  bot:                ${bot.botId} (${config.bot.displayName})\n`);
+  out.write(`  dashboard:          ${backend.url}/dashboard  (admin credential: ${dashboardCredentials(backend.accessKey).admin})\n`);
+  out.write(`  metrics, health:    ${backend.url}/metrics  ${backend.url}/healthz  ${backend.url}/readyz\n`);
   if (backend.certFile && config.tls.mode === 'self-signed') out.write(`  TLS: trust the development certificate with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);
   if (config.tls.mode === 'off') out.write('  TLS is off: the official SDKs refuse bearer tokens over http; set PARLEY_TLS=self-signed.\n');
   out.write(`Add the bot to a thread: npx parley bot add <threadId> --languages es,fr\n`);

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config/load-config.js';
+import { dashboardPlugin } from '../dashboard/dashboard-plugin.js';
+import { readinessChecks } from '../dashboard/readiness.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { BotHolder } from './bot-runtime.js';
+
+/** The dashboard, `/metrics`, `/healthz` and `/readyz` for a process whose bot starts later. */
+export function dashboardFor(opts: { holder: BotHolder; accessKey: string; chatUrl: () => string; logger: Logger; metrics: Metrics; config: Config }): FastifyPluginAsync {
+  return dashboardPlugin({
+    bot: () => opts.holder.bot,
+    botAdmin: () => opts.holder.admin,
+    accessKey: opts.accessKey,
+    logger: opts.logger.child({ component: 'dashboard' }),
+    metrics: opts.metrics,
+    readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl() })(),
+  });
+}
