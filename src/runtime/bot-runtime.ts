@@ -1,5 +1,5 @@
 import { BotAdmin } from '../bot/bot-admin.js';
-import { Bot } from '../bot/bot.js';
+import { Bot, type BotOptions } from '../bot/bot.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
 import { providerFromConfig } from './provider.js';
@@ -14,7 +14,15 @@ export interface BotHolder {
 export async function startBot(
   config: Config,
   logger: Logger,
-  opts: { chatUrl: string; accessKey: string; redisUrl: string; listen: boolean; work: boolean },
+  opts: {
+    chatUrl: string;
+    accessKey: string;
+    redisUrl: string;
+    listen: boolean;
+    work: boolean;
+    /** BullMQ worker overrides; not configurable from the environment (tests shorten lock times). */
+    workerOptions?: BotOptions['workerOptions'];
+  },
   holder: BotHolder,
 ): Promise<Bot> {
   const bot = await new Bot({
@@ -32,6 +40,7 @@ export async function startBot(
     rateLimitPerSecond: config.bot.rateLimitPerSecond,
     attempts: config.bot.attempts,
     detectThreshold: config.bot.detectThreshold,
+    workerOptions: opts.workerOptions,
   }).start();
   holder.bot = bot;
   holder.admin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys, config.bot.displayName);
