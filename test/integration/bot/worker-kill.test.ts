@@ -1,0 +1,147 @@
+/**
+ * Reliability: the worker process is SIGKILLed in the middle of 200 queued messages and started
+ * again. Jobs it held are recovered as stalled and re-run; the poster finds a post that already
+ * went out instead of sending it twice. Every message gets exactly one bot post.
+ *
+ * The worker is a child process configured like `parley worker` (see bot-worker-process.ts); the
+ * listener runs here (a Bot with `work: false`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Bot } from '../../../src/bot/bot.js';
+import { QUEUE_NAME } from '../../../src/bot/queue/jobs.js';
+import type { Message } from '../../../src/chat/model.js';
+import { createLogger } from '../../../src/lib/logger.js';
+import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
+import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, threadWithBot, uniquePrefix, within } from '../../support/bot-env.js';
+import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const MESSAGES = 200;
+const prefix = uniquePrefix('worker-kill');
+let backend: TestBackend;
+let fake: FakeOpenAI;
+let listener: Bot;
+let watch: BotPostWatch;
+let events: QueueEvents;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  // The model takes a while, so jobs are in flight when the worker dies.
+  [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI({ latencyMs: 150 })]);
+  listener = await new Bot({
+    chatUrl: backend.url,
+    accessKey: backend.accessKey,
+    redisUrl: REDIS_URL,
+    prefix,
+    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
+    logger: createLogger('silent'),
+    work: false,
+  }).start();
+  watch = new BotPostWatch(backend, () => listener.botId);
+  events = new QueueEvents(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: listener.keys.queuePrefix });
+  events.on('error', () => undefined);
+  await events.waitUntilReady();
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => stop(w, 'SIGTERM')));
+  watch?.close();
+  await events?.close();
+  await listener?.close();
+  await Promise.all([backend?.close(), fake?.close()]);
+  await deletePrefix(REDIS_URL, prefix);
+});
+
+/** Starts a worker process like `parley worker` and resolves once it is processing. */
+async function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/bot-worker-process.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PARLEY_CHAT_URL: backend.url,
+      PARLEY_ACCESS_KEY: backend.accessKey,
+      REDIS_URL,
+      PARLEY_REDIS_PREFIX: prefix,
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: 'x',
+      PARLEY_BOT_PORT: '0',
+      PARLEY_DATA_DIR: tempDir(),
+      PARLEY_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  workers.push(child);
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += String(d);
+      if (/^ready /m.test(output)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`)));
+  });
+  await within(ready, 20_000, 'the worker process to start');
+  return child;
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  return exited;
+}
+
+it('gives every message exactly one post when the worker is SIGKILLed mid-queue and restarted', async () => {
+  const threads = await Promise.all(Array.from({ length: 10 }, () => threadWithBot(backend, listener, { languages: ['es', 'fr'] })));
+  const completed = new Set<string>();
+  let allCompleted = () => {};
+  const done = new Promise<void>((resolve) => (allCompleted = resolve));
+  events.on('completed', ({ jobId }) => {
+    completed.add(jobId);
+    if (completed.size === MESSAGES) allCompleted();
+  });
+
+  const first = await startWorker();
+  const sent: Message[] = [];
+  for (let i = 0; i < MESSAGES; i++) {
+    const { threadId, users } = threads[i % threads.length]!;
+    sent.push(backend.chat.sendMessage(users[0]!, threadId, { content: `Queued message ${i + 1} about the release`, type: 'text' }));
+  }
+
+  // Kill it a good way in, with a full set of jobs active.
+  await within(
+    new Promise<void>((resolve) => {
+      const check = () => (watch.events.length >= 60 ? resolve() : setImmediate(check));
+      check();
+    }),
+    30_000,
+    '60 posts from the first worker',
+  );
+  await stop(first, 'SIGKILL');
+  const atKill = await listener.queue.getJobCounts('active', 'waiting', 'completed');
+  expect(atKill.active).toBeGreaterThan(0);
+  expect(atKill.completed).toBeLessThan(MESSAGES);
+
+  await startWorker();
+  await Promise.all(sent.map((m) => watch.posted(m.threadId, m.id, 40_000)));
+  await within(done, 30_000, `${MESSAGES} completed jobs`);
+
+  expect(await listener.queue.getJobCounts('active', 'waiting', 'delayed', 'failed', 'completed')).toEqual({
+    active: 0,
+    waiting: 0,
+    delayed: 0,
+    failed: 0,
+    completed: MESSAGES,
+  });
+  for (const { threadId, users } of threads) {
+    const posts = botPostsBySource(backend, users[0]!, threadId, listener.botId);
+    const mine = sent.filter((m) => m.threadId === threadId);
+    expect([...posts.keys()].sort()).toEqual(mine.map((m) => m.id).sort());
+    for (const m of mine) expect(posts.get(m.id), `posts for ${m.id}`).toHaveLength(1);
+  }
+}, 90_000);
