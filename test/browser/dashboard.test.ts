@@ -8,6 +8,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 let stack: DashboardStack;
 let browser: Browser;
+/** One logged-in admin page shared by the admin tests: the page updates itself, no reloads. */
+let adminPage: Page | undefined;
+const admin = async () => (adminPage ??= await login(stack.creds.admin));
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -57,7 +60,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('after logging in shows a job that was just processed, with charts', async () => {
-    const page = await login(stack.creds.admin);
+    const page = await admin();
     const { alice, threadId } = await threadWithBot(stack, 'Orders', { languages: ['es'] });
     const posted = nextBotPost(stack, threadId);
     const msg = stack.backend.chat.sendMessage(alice, threadId, { content: 'Where is my order?', type: 'text' });
@@ -72,7 +75,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('retries a failed job from the page, and it then succeeds', async () => {
-    const page = await login(stack.creds.admin);
+    const page = await admin();
     const { alice, threadId } = await threadWithBot(stack, 'Refunds', { languages: ['de'] });
     stack.provider.state.failing = true;
     const msg = stack.backend.chat.sendMessage(alice, threadId, { content: 'Please refund me', type: 'text' });
@@ -90,7 +93,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it("changes a thread's languages from the page, and the bot then translates into the new one", async () => {
-    const page = await login(stack.creds.admin);
+    const page = await admin();
     const { alice, threadId } = await threadWithBot(stack, 'Travel', { languages: ['es'] });
     const row = page.locator(`tr[data-thread-id="${threadId}"]`);
     await row.waitFor();
@@ -106,7 +109,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('adds the bot to a thread from the form', async () => {
-    const page = await login(stack.creds.admin);
+    const page = await admin();
     const alice = stack.backend.identity.createUser();
     const { thread } = stack.backend.chat.createThread(alice, { topic: 'New customer', participants: [] });
     await page.fill('#add-thread input[name=threadId]', thread.id);
@@ -119,7 +122,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('lists the thread with a negative message first in the priority view, escaping user text', async () => {
-    const page = await login(stack.creds.admin);
+    const page = await admin();
     const calm = await threadWithBot(stack, 'Calm <i>customer</i>', { mode: 'analyze', analysis: 'none' });
     const angry = await threadWithBot(stack, 'Angry <script>window.pwned=1</script>', { mode: 'analyze', analysis: 'none' });
     stack.backend.chat.sendMessage(calm.alice, calm.threadId, { content: 'Thanks, all good', type: 'text' });
@@ -150,10 +153,12 @@ describe('dashboard in Chromium', () => {
     expect(status).toBe(403);
     expect(await stack.bot.queue.isPaused()).toBe(false);
     await shot(page, '07-read-only');
+    await Promise.all([page.waitForURL(`${stack.url}/dashboard/login`), page.getByRole('button', { name: 'Log out' }).click()]);
+    expect((await page.request.get(`${stack.url}/dashboard/api/overview`)).status()).toBe(401);
   });
 
   it('serves bull-board behind the same login', async () => {
-    const page = await login(stack.creds.admin);
+    const page = await (await admin()).context().newPage();
     await page.goto(`${stack.url}/dashboard/jobs`);
     await page.getByText('parley messages').first().waitFor();
     await shot(page, '08-job-browser');
