@@ -39,8 +39,9 @@ export async function upCommand(config: Config): Promise<void> {
   out.write(`  notifications:      ${backend.url.replace(/^http/, 'ws')}/notifications\n`);
   out.write(`  redis:              ${redis.child ? `private redis-server (AOF) in ${config.dataDir}/redis` : 'external'} ${new URL(redis.url).host}\n`);
   out.write(`  bot:                ${bot.botId} (${config.bot.displayName})\n`);
-  out.write(`  dashboard:          ${backend.url}/dashboard  (admin credential: ${dashboardCredentials(backend.accessKey).admin})\n`);
-  out.write(`  metrics, health:    ${backend.url}/metrics  ${backend.url}/healthz  ${backend.url}/readyz\n`);
+  const creds = dashboardCredentials(backend.accessKey);
+  out.write(`  dashboard:          ${backend.url}/dashboard  (admin credential: ${creds.admin}; read-only: ${creds.read})\n`);
+  out.write(`  metrics, health:    ${backend.url}/metrics (Bearer <read-only credential>)  ${backend.url}/healthz  ${backend.url}/readyz\n`);
   if (backend.certFile && config.tls.mode === 'self-signed') out.write(`  TLS: trust the development certificate with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);
   if (config.tls.mode === 'off') out.write('  TLS is off: the official SDKs refuse bearer tokens over http; set PARLEY_TLS=self-signed.\n');
   out.write(`Add the bot to a thread: npx parley bot add <threadId> --languages es,fr\n`);
