@@ -1,10 +1,26 @@
 import type { Queue } from 'bullmq';
+import type { WireMessage } from '../client/chat-rest-client.js';
 import type { Logger } from '../lib/logger.js';
+import { isBotMetadata, messageFormat } from './decide/message-filter.js';
 import { JOB, messageJobId, messageJobSchema, type MessageJob } from './queue/jobs.js';
 import type { SettingsStore } from './settings-store.js';
 
 /** One change of a message the listener saw (from a frame or from catch-up). */
 export type MessageChange = Omit<MessageJob, 'enqueuedAt'>;
+
+/**
+ * The change a listed message stands for now (its latest: deleted, edited or received), or null
+ * when the bot should not handle it (its own or another bot's post, a system message). Catch-up and
+ * backfill both use it, so they produce the listener's job ids.
+ */
+export function changeOf(threadId: string, m: WireMessage, botId: string): MessageChange | null {
+  const sender = m.senderCommunicationIdentifier?.communicationUser?.id ?? m.senderCommunicationIdentifier?.rawId;
+  if (!sender || sender === botId || isBotMetadata(m.metadata) || !messageFormat(m.type)) return null;
+  const base = { threadId, messageId: m.id, version: m.version };
+  if (m.deletedOn) return { ...base, kind: 'deleted', changedAt: Date.parse(m.deletedOn) };
+  if (m.editedOn) return { ...base, kind: 'edited', changedAt: Date.parse(m.editedOn) };
+  return { ...base, kind: 'received', changedAt: Date.parse(m.createdOn) };
+}
 
 /**
  * Turns message changes into jobs, then moves the thread's cursor — only after the enqueue

@@ -1,9 +1,9 @@
-import type { ChatRestClient, WireMessage } from '../client/chat-rest-client.js';
+import type { ChatRestClient } from '../client/chat-rest-client.js';
 import { ChatApiError } from '../client/errors.js';
 import type { RealtimeFrame } from '../client/realtime-connection.js';
 import type { Logger } from '../lib/logger.js';
 import { isBotMetadata, messageFormat } from './decide/message-filter.js';
-import type { Intake, MessageChange } from './intake.js';
+import { changeOf, type Intake, type MessageChange } from './intake.js';
 import type { SettingsStore } from './settings-store.js';
 
 export interface ListenerOptions {
@@ -130,7 +130,7 @@ export class Listener {
     const changes: MessageChange[] = [];
     try {
       for await (const m of this.o.client.listMessages(threadId, { startTime: new Date(cursor) })) {
-        const change = this.changeOf(threadId, m);
+        const change = changeOf(threadId, m, this.o.botId);
         if (change) changes.push(change);
       }
     } catch (err) {
@@ -140,16 +140,6 @@ export class Listener {
     changes.sort((a, b) => a.changedAt - b.changedAt);
     for (const change of changes) await this.o.intake.enqueue(change);
     if (changes.length) this.o.logger.info({ threadId, count: changes.length }, 'caught up');
-  }
-
-  /** What a listed message means now: its latest change, if the bot should handle it. */
-  private changeOf(threadId: string, m: WireMessage): MessageChange | null {
-    const sender = m.senderCommunicationIdentifier?.communicationUser?.id ?? m.senderCommunicationIdentifier?.rawId;
-    if (!sender || sender === this.o.botId || isBotMetadata(m.metadata) || !messageFormat(m.type)) return null;
-    const base = { threadId, messageId: m.id, version: m.version };
-    if (m.deletedOn) return { ...base, kind: 'deleted', changedAt: Date.parse(m.deletedOn) };
-    if (m.editedOn) return { ...base, kind: 'edited', changedAt: Date.parse(m.editedOn) };
-    return { ...base, kind: 'received', changedAt: Date.parse(m.createdOn) };
   }
 
   private async serves(threadId: string): Promise<boolean> {

@@ -1,12 +1,11 @@
 import cliProgress from 'cli-progress';
 import { ensureBotIdentity } from '../../bot/bot-identity.js';
-import { isBotMetadata, messageFormat } from '../../bot/decide/message-filter.js';
-import { Intake, type MessageChange } from '../../bot/intake.js';
+import { changeOf, Intake, type MessageChange } from '../../bot/intake.js';
 import { messageJobId } from '../../bot/queue/jobs.js';
 import { RedisKeys } from '../../bot/redis-keys.js';
 import { SettingsStore } from '../../bot/settings-store.js';
 import { AdminClient } from '../../client/admin-client.js';
-import { ChatRestClient, type WireMessage } from '../../client/chat-rest-client.js';
+import { ChatRestClient } from '../../client/chat-rest-client.js';
 import { TokenManager } from '../../client/token-manager.js';
 import type { Config } from '../../config/load-config.js';
 import { createLogger } from '../../lib/logger.js';
@@ -50,16 +49,6 @@ export function parseSince(value: string, now = Date.now()): Date {
   if (Number.isNaN(at)) throw new Error(`--since '${value}' is neither an ISO time (2026-11-20T09:00Z) nor a span (30m, 2h, 7d)`);
   if (at > now) throw new Error(`--since '${value}' is in the future`);
   return new Date(at);
-}
-
-/** The change a listed message stands for, as the listener's catch-up sees it (same job ids). */
-export function changeOf(threadId: string, m: WireMessage, botId: string): MessageChange | null {
-  const sender = m.senderCommunicationIdentifier?.communicationUser?.id ?? m.senderCommunicationIdentifier?.rawId;
-  if (!sender || sender === botId || isBotMetadata(m.metadata) || !messageFormat(m.type)) return null;
-  const base = { threadId, messageId: m.id, version: m.version };
-  if (m.deletedOn) return { ...base, kind: 'deleted', changedAt: Date.parse(m.deletedOn) };
-  if (m.editedOn) return { ...base, kind: 'edited', changedAt: Date.parse(m.editedOn) };
-  return { ...base, kind: 'received', changedAt: Date.parse(m.createdOn) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeOf, parseSince } from '../../../src/cli/commands/backfill.js';
+import { changeOf } from '../../../src/bot/intake.js';
+import { parseSince } from '../../../src/cli/commands/backfill.js';
 import type { WireMessage } from '../../../src/client/chat-rest-client.js';
 
 describe('backfill parsing', () => {
