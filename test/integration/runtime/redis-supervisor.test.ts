@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/lib/logger.js';
+import { checkEvictionPolicy } from '../../../src/lib/redis.js';
 import { ensureRedis, RedisUnavailableError } from '../../../src/runtime/redis-supervisor.js';
 
 async function freePort(): Promise<number> {
@@ -45,5 +46,25 @@ describe('ensureRedis', () => {
     const attempt = ensureRedis({ url: `redis://127.0.0.1:${port}`, manage: 'off', dataDir: os.tmpdir(), logger });
     await expect(attempt).rejects.toBeInstanceOf(RedisUnavailableError);
     await expect(attempt).rejects.toThrow(/No Redis answers .* Start Redis/);
+  });
+});
+
+describe('checkEvictionPolicy', () => {
+  it('warns when the Redis in use may evict keys', async () => {
+    const port = await freePort();
+    const managed = await ensureRedis({ url: `redis://127.0.0.1:${port}`, manage: 'auto', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-')), logger });
+    const r = new Redis(managed.url);
+    const warnings: string[] = [];
+    const spy = { ...logger, warn: (_o: unknown, msg: string) => void warnings.push(msg) } as unknown as typeof logger;
+    try {
+      expect(await checkEvictionPolicy(r, spy)).toBe('noeviction');
+      expect(warnings).toEqual([]);
+      await r.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      expect(await checkEvictionPolicy(r, spy)).toBe('allkeys-lru');
+      expect(warnings[0]).toMatch(/allkeys-lru.*noeviction/);
+    } finally {
+      r.disconnect();
+      await managed.stop();
+    }
   });
 });
