@@ -4,7 +4,7 @@ import { ChatApiError } from '../../client/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
 import type { AnalyzeResult, ModelProvider } from '../../providers/types.js';
-import type { BotStats } from '../bot-stats.js';
+import type { BotStats, StatsSink } from '../bot-stats.js';
 import { parseCommand } from '../decide/commands.js';
 import { skipReason, targetLanguages } from '../decide/language-need.js';
 import { classifyIncoming } from '../decide/message-filter.js';
@@ -47,16 +47,18 @@ export function createProcessor(deps: ProcessorDeps) {
     const data = messageJobSchema.parse(job.data);
     const log = deps.logger.child({ jobId: job.id, threadId: data.threadId, messageId: data.messageId, attempt: job.attemptsMade + 1 });
     const started = performance.now();
+    // The job's counters are written once, when it ends, not one round trip per update.
+    const stats = deps.stats.batch();
     try {
-      const result = await handle(deps, job, data, log);
-      await deps.stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
-      await deps.stats.latency('processing', performance.now() - started);
+      const result = await handle({ ...deps, stats }, job, data, log);
+      stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
+      stats.latency('processing', performance.now() - started);
       log.debug({ outcome: result.outcome }, 'job done');
       return result;
     } catch (err) {
       if (err instanceof ProviderRateLimitError) {
         // The provider said wait: pause the whole queue for that long without spending an attempt.
-        await deps.stats.incr({ rateLimited: 1 });
+        stats.incr({ rateLimited: 1 });
         await deps.queue.rateLimit(err.retryAfterMs);
         throw new RateLimitError();
       }
@@ -65,12 +67,25 @@ export function createProcessor(deps: ProcessorDeps) {
         throw new UnrecoverableError(`chat backend answered ${err.status} ${err.code}: ${err.message}`);
       }
       throw err;
+    } finally {
+      // Counters are telemetry: failing to write them must not fail (and repeat) a job that posted.
+      await stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats'));
     }
   };
 }
 
-async function handle(deps: ProcessorDeps, job: Job, data: MessageJob, log: Logger): Promise<JobOutcome> {
-  const settings = await deps.settings.get(data.threadId);
+/** What `handle` gets: the job's own stats batch in place of the shared counters. */
+type JobDeps = Omit<ProcessorDeps, 'stats'> & { stats: StatsSink };
+
+async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): Promise<JobOutcome> {
+  const live = data.kind !== 'deleted';
+  // Independent reads, fetched together: settings, the message as it is now, who reads what.
+  const [settings, fetched, allReaders] = await Promise.all([
+    deps.settings.get(data.threadId),
+    // A failed fetch counts only if the bot still serves the thread (checked first, below).
+    live ? currentMessage(deps.client, data).catch((err: unknown) => ({ failed: err })) : null,
+    live ? deps.settings.readers(data.threadId) : ({} as Record<string, string[]>),
+  ]);
   if (!settings) return { outcome: 'skipped: bot not in thread' };
   const source = { id: data.messageId, createdOn: Number(data.messageId) };
   const rerun = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
@@ -80,13 +95,9 @@ async function handle(deps: ProcessorDeps, job: Job, data: MessageJob, log: Logg
     return { outcome: removed ? 'deleted bot post' : 'skipped: no bot post to delete' };
   }
 
-  let message: WireMessage;
-  try {
-    message = await deps.client.getMessage(data.threadId, data.messageId);
-  } catch (err) {
-    if (err instanceof ChatApiError && err.status === 404) return { outcome: 'skipped: message gone' };
-    throw err;
-  }
+  if (fetched && 'failed' in fetched) throw fetched.failed;
+  const message = fetched;
+  if (!message) return { outcome: 'skipped: message gone' };
   if (message.version !== data.version) return { outcome: 'skipped: superseded by a newer version' };
 
   const senderId = message.senderCommunicationIdentifier?.communicationUser?.id ?? message.senderCommunicationIdentifier?.rawId ?? '';
@@ -113,7 +124,7 @@ async function handle(deps: ProcessorDeps, job: Job, data: MessageJob, log: Logg
 
   if (settings.mode !== 'analyze' && !skipReason(text, { format })) {
     const detected = deps.provider.detectLanguage(plain);
-    const readers = await deps.settings.readers(data.threadId);
+    const readers = { ...allReaders };
     delete readers[senderId];
     targets = targetLanguages({
       threadLanguages: settings.languages,
@@ -135,7 +146,7 @@ async function handle(deps: ProcessorDeps, job: Job, data: MessageJob, log: Logg
     analysis = await deps.provider.analyze({ text: plain });
     modelMs += performance.now() - t0;
     modelCalls += 1;
-    await deps.stats.incr({ modelCalls: 1, modelCharacters: analysis.usage.characters });
+    deps.stats.incr({ modelCalls: 1, modelCharacters: analysis.usage.characters });
     await deps.sentiment.record({
       threadId: data.threadId,
       messageId: data.messageId,
@@ -165,8 +176,18 @@ async function handle(deps: ProcessorDeps, job: Job, data: MessageJob, log: Logg
     analysis: postAnalysis ? analysis : undefined,
   });
   const how = await deps.poster.upsert(data.threadId, source, post, rerun);
-  await deps.stats.incr({ posted: how === 'unchanged' ? 0 : 1 });
-  await deps.stats.latency('e2e', Date.now() - data.changedAt);
+  deps.stats.incr({ posted: how === 'unchanged' ? 0 : 1 });
+  deps.stats.latency('e2e', Date.now() - data.changedAt);
   log.info({ how, languages: Object.keys(translations) }, 'bot post');
   return { outcome: how, languages: Object.keys(translations), modelMs, modelCalls };
+}
+
+/** The message as the backend has it now, or `null` when it is gone. */
+async function currentMessage(client: ChatRestClient, data: MessageJob): Promise<WireMessage | null> {
+  try {
+    return await client.getMessage(data.threadId, data.messageId);
+  } catch (err) {
+    if (err instanceof ChatApiError && err.status === 404) return null;
+    throw err;
+  }
 }

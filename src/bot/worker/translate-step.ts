@@ -1,7 +1,7 @@
 import type { ModelProvider } from '../../providers/types.js';
 import { protect, restore } from '../decide/protect.js';
 import type { MessageFormat } from '../decide/text.js';
-import type { BotStats } from '../bot-stats.js';
+import type { StatsSink } from '../bot-stats.js';
 import type { TranslationCache } from '../translation-cache.js';
 
 /** A model answer that failed the placeholder check; retried by the queue, never posted. */
@@ -30,7 +30,7 @@ export async function translateStep(
   text: string,
   format: MessageFormat,
   targets: string[],
-  deps: { provider: ModelProvider; cache: TranslationCache; stats: BotStats; sourceLanguage?: string; lastAttempt: boolean; signal?: AbortSignal },
+  deps: { provider: ModelProvider; cache: TranslationCache; stats: StatsSink; sourceLanguage?: string; lastAttempt: boolean; signal?: AbortSignal },
 ): Promise<TranslateOutcome> {
   const { provider, cache, stats } = deps;
   const prot = protect(text, format);
