@@ -35,9 +35,7 @@ function failedTable(jobs, refresh) {
         el(
           'tr',
           { 'data-job-id': j.id },
-          el('td', { title: j.id }, short(j.id)),
-          el('td', { title: j.threadId }, short(j.threadId)),
-          el('td', {}, j.messageId ?? '–', ' ', el('small', {}, j.kind ?? '')),
+          jobCells(j),
           el('td', {}, j.attemptsMade),
           el('td', { class: 'reason' }, j.failedReason ?? ''),
           el('td', {}, fmtTime(j.finishedOn)),
@@ -53,6 +51,15 @@ function failedTable(jobs, refresh) {
   );
 }
 
+/** The cells every job row starts with: job, thread, message. */
+function jobCells(j) {
+  return [
+    el('td', { title: j.id }, short(j.id)),
+    el('td', { title: j.threadId }, short(j.threadId)),
+    el('td', {}, j.messageId ?? '–', ' ', el('small', {}, j.kind ?? '')),
+  ];
+}
+
 function recentTable(jobs) {
   if (!jobs.length) return el('p', { class: 'empty' }, 'Nothing processed yet.');
   return el(
@@ -66,9 +73,7 @@ function recentTable(jobs) {
         el(
           'tr',
           { 'data-job-id': j.id },
-          el('td', { title: j.id }, short(j.id)),
-          el('td', { title: j.threadId }, short(j.threadId)),
-          el('td', {}, j.messageId ?? '–', ' ', el('small', {}, j.kind ?? '')),
+          jobCells(j),
           el('td', {}, j.outcome ?? '–'),
           el('td', {}, fmtTime(j.finishedOn)),
           el('td', {}, j.processedOn && j.finishedOn ? fmtMs(j.finishedOn - j.processedOn) : '–'),
