@@ -19,6 +19,22 @@ const SAMPLES = 2000;
 
 export type LatencyKind = 'e2e' | 'processing' | 'model';
 
+/**
+ * One write of counters and samples. KEYS[1] is the counters hash, KEYS[2..] the latency list of
+ * each sample; ARGV is `n, field1, by1, …, fieldN, byN, keep, sample1, …`.
+ */
+const RECORD_LUA = `
+local n = tonumber(ARGV[1])
+for i = 1, n do redis.call('HINCRBY', KEYS[1], ARGV[2 * i], ARGV[2 * i + 1]) end
+local keep = tonumber(ARGV[2 * n + 2])
+for k = 2, #KEYS do
+  redis.call('LPUSH', KEYS[k], ARGV[2 * n + 1 + k])
+  redis.call('LTRIM', KEYS[k], 0, keep - 1)
+end
+return n`;
+
+type StatsRedis = Redis & { parleyRecordStats(numKeys: number, ...keysAndArgs: Array<string | number>): Promise<number> };
+
 /** Where a job reports what it did: a {@link StatsBatch} (written once, at the end) or BotStats. */
 export interface StatsSink {
   incr(counts: Partial<Record<Counter, number>>): unknown;
@@ -61,10 +77,16 @@ export class StatsBatch implements StatsSink {
 export class BotStats {
   private readonly listeners = new Set<(name: Counter | `latency:${string}`, value: number) => void>();
 
+  private readonly redis: StatsRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    // A script (EVALSHA) rather than a MULTI: a job's ~16 HINCRBY/LPUSH/LTRIM become one command.
+    redis.defineCommand('parleyRecordStats', { lua: RECORD_LUA });
+    this.redis = redis as StatsRedis;
+  }
 
   onUpdate(fn: (name: Counter | `latency:${string}`, value: number) => void): () => void {
     this.listeners.add(fn);
@@ -85,14 +107,12 @@ export class BotStats {
     return new StatsBatch(this);
   }
 
-  /** Counter increments and latency samples in one MULTI; local listeners hear each once written. */
+  /** Counter increments and latency samples in one atomic script call; local listeners hear each once written. */
   async write(counts: Partial<Record<Counter, number>>, samples: ReadonlyArray<{ kind: LatencyKind; ms: number; at: number }>): Promise<void> {
     const entries = Object.entries(counts).filter(([, v]) => v) as Array<[Counter, number]>;
     if (entries.length === 0 && samples.length === 0) return;
-    const multi = this.redis.multi();
-    for (const [k, v] of entries) multi.hincrby(this.keys.stats, k, v);
-    for (const { kind, ms, at } of samples) multi.lpush(this.keys.latency(kind), `${at}:${Math.round(ms)}`).ltrim(this.keys.latency(kind), 0, SAMPLES - 1);
-    await multi.exec();
+    const keys = [this.keys.stats, ...samples.map((x) => this.keys.latency(x.kind))];
+    await this.redis.parleyRecordStats(keys.length, ...keys, entries.length, ...entries.flat(), SAMPLES, ...samples.map((x) => `${x.at}:${Math.round(x.ms)}`));
     for (const [k, v] of entries) for (const fn of this.listeners) fn(k, v);
     for (const { kind, ms } of samples) for (const fn of this.listeners) fn(`latency:${kind}`, ms);
   }

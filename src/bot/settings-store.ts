@@ -20,12 +20,22 @@ export const DEFAULT_SETTINGS: Omit<ThreadSettings, 'threadId' | 'addedOn'> = {
   enabled: true,
 };
 
+const ADVANCE_CURSOR_LUA = "local c = tonumber(redis.call('GET', KEYS[1]) or '-1') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end";
+
+type CursorRedis = Redis & { parleyAdvanceCursor(key: string, at: string): Promise<unknown> };
+
 /** Per-thread bot settings and the languages each participant reads, in Redis. */
 export class SettingsStore {
+  private readonly redis: CursorRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    // EVALSHA: the listener moves a cursor per message; EVAL would send and hash the script each time.
+    redis.defineCommand('parleyAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR_LUA });
+    this.redis = redis as CursorRedis;
+  }
 
   async get(threadId: string): Promise<ThreadSettings | null> {
     const h = await this.redis.hgetall(this.keys.thread(threadId));
@@ -96,11 +106,6 @@ export class SettingsStore {
 
   /** Moves the cursor forward only (a Lua max, safe with concurrent listeners). */
   async advanceCursor(threadId: string, at: number): Promise<void> {
-    await this.redis.eval(
-      "local c = tonumber(redis.call('GET', KEYS[1]) or '-1') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end",
-      1,
-      this.keys.cursor(threadId),
-      String(at),
-    );
+    await this.redis.parleyAdvanceCursor(this.keys.cursor(threadId), String(at));
   }
 }

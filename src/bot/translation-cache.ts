@@ -42,8 +42,9 @@ export class TranslationCache {
   async putMany(text: string, translations: Record<string, string>, scope: CacheScope): Promise<void> {
     const entries = Object.entries(translations);
     if (entries.length === 0) return;
-    const multi = this.redis.multi();
-    for (const [l, t] of entries) multi.set(this.key(text, l, scope), t, 'EX', this.ttlSeconds);
-    await multi.exec();
+    // A pipeline, not a transaction: each entry stands alone.
+    const pipeline = this.redis.pipeline();
+    for (const [l, t] of entries) pipeline.set(this.key(text, l, scope), t, 'EX', this.ttlSeconds);
+    await pipeline.exec();
   }
 }
