@@ -43,6 +43,8 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
   /** Replaces the default keyword analysis. */
   analyze?: (text: string) => FakeAnalysis;
+  /** Called with every request as it arrives, before it is answered (tests wait on it). */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 export interface FakeOpenAI {
@@ -80,7 +82,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       } catch {
         body = undefined;
       }
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+      requests.push(recorded);
+      options.onRequest?.(recorded);
       const id = ++counter;
 
       if (options.apiKey !== undefined) {

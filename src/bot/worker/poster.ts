@@ -32,6 +32,9 @@ export class Poster {
         await this.remember(threadId, source.id, existing);
         return 'unchanged';
       }
+      // Versions are change times: a job for an older version that finishes after a newer one's
+      // (a slow model call overtaken by the edit's) must not put the old translation back.
+      if (Number(existing.sourceVersion) > Number(version)) return 'unchanged';
       await this.client.updateMessage(threadId, existing.postId, { content: post.content, metadata: post.metadata });
       await this.remember(threadId, source.id, { postId: existing.postId, sourceVersion: version });
       return 'updated';

@@ -17,9 +17,11 @@ let backend: TestBackend;
 let fake: FakeOpenAI;
 let bot: Bot;
 let watch: BotPostWatch;
+/** Resolved by the fake model with the next request it receives. */
+const nextRequest: Array<() => void> = [];
 
 beforeAll(async () => {
-  [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI()]);
+  [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI({ onRequest: () => nextRequest.splice(0).forEach((w) => w()) })]);
   bot = await new Bot({
     chatUrl: backend.url,
     accessKey: backend.accessKey,
@@ -77,6 +79,23 @@ describe('translation', () => {
     await watch.deleted(threadId, post.id);
     expect(await outcomeOf({ ...edited }, 'deleted')).toMatchObject({ outcome: 'deleted bot post' });
     expect(botPostsBySource(backend, users[0]!, threadId, bot.botId).has(m.id)).toBe(false);
+  });
+
+  it('keeps the newer translation when the edit overtakes the original (slow model call)', async () => {
+    const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
+    fake.script({ type: 'ok', latencyMs: 1000 }); // the original's model call
+    const modelCalled = new Promise<void>((resolve) => nextRequest.push(resolve));
+    const m = backend.chat.sendMessage(users[0]!, threadId, text('See you at the station at six'));
+    await modelCalled;
+    const edited = backend.chat.updateMessage(users[0]!, threadId, m.id, { content: 'See you at the station at seven' });
+
+    const post = await watch.posted(threadId, m.id);
+    expect(post.content.message).toBe('[es] [es] See you at the station at seven');
+    expect(await outcomeOf(m)).toMatchObject({ outcome: 'unchanged' });
+    const [only, ...more] = botPostsBySource(backend, users[0]!, threadId, bot.botId).get(m.id)!;
+    expect(more).toEqual([]);
+    expect(only!.content.message).toBe('[es] [es] See you at the station at seven');
+    expect(only!.metadata?.parleySourceVersion).toBe(edited.version);
   });
 
   it('does not translate a message already in the language its readers need', async () => {
