@@ -91,7 +91,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   const rerun = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
 
   if (data.kind === 'deleted') {
-    const removed = await deps.poster.remove(data.threadId, source);
+    const removed = await deps.poster.remove(data.threadId, source, { forever: true });
     return { outcome: removed ? 'deleted bot post' : 'skipped: no bot post to delete' };
   }
 
@@ -164,7 +164,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   const hasTranslation = Object.keys(translations).length + Object.keys(untranslated).length > 0;
   if (!hasTranslation && !postAnalysis) {
     // An edit that no longer needs a translation takes the old post away.
-    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source);
+    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source, { forever: false });
     return { outcome: targets.length || analysis ? 'analysed, not posted' : 'skipped: nothing to translate', modelMs, modelCalls };
   }
   const post = composePost({

@@ -98,6 +98,20 @@ describe('translation', () => {
     expect(only!.metadata?.parleySourceVersion).toBe(edited.version);
   });
 
+  it('leaves no post when the original is deleted while it is being translated', async () => {
+    const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
+    fake.script({ type: 'ok', latencyMs: 1000 });
+    const modelCalled = new Promise<void>((resolve) => nextRequest.push(resolve));
+    const m = backend.chat.sendMessage(users[0]!, threadId, text('My password is hunter2, oops'));
+    await modelCalled;
+    backend.chat.deleteMessage(users[0]!, threadId, m.id);
+
+    expect(await outcomeOf(m, 'deleted')).toMatchObject({ outcome: 'skipped: no bot post to delete' });
+    expect(await outcomeOf(m)).toMatchObject({ outcome: 'unchanged' }); // finished after the delete
+    expect(botPostsBySource(backend, users[0]!, threadId, bot.botId).has(m.id)).toBe(false);
+    expect(watch.postsFor(threadId, m.id)).toEqual([]);
+  });
+
   it('does not translate a message already in the language its readers need', async () => {
     const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] }, 2);
     const [alice, bob] = users as [string, string];
