@@ -6,17 +6,21 @@
  *
  * - Throughput (closed loop): twice the worker concurrency in messages kept in flight (sent, not
  *   yet posted) over 64 threads for 3 s; bot posts per second in the steady state (between the
- *   first and the last post inside the window). parley at worker concurrency 1, 8 and 32; the naive bot (no
- *   limit) with the same load as parley's concurrency 32.
+ *   first and the last post inside the window). parley at worker concurrency 1, 8 and 32; the
+ *   naive bot (no limit) with the same load as parley's concurrency 32. Also the bot process's
+ *   CPU time per message.
  * - Added latency (open loop): messages sent at a fixed rate (200/s, or 80 % of the measured
  *   throughput when that is lower); per message, from the send call to the bot's post being
- *   committed by the backend, minus the model's own time (the fake server's delay).
+ *   committed by the backend, minus the model's own time (the fake server's delay), with where
+ *   parley's share of it goes (listener, queue, worker) from the jobs' timestamps.
  * - Model calls per message: requests the fake server received ÷ messages, for threads with 1, 2
  *   and 5 target languages.
  *
- * The backend (rate limits off) and the sender share this process; the bots and the fake model run
- * in child processes; Redis is 127.0.0.1:6379 under a unique prefix, deleted at the end. Everything on
- * 127.0.0.1. Bounded: a watchdog exits after 170 s.
+ * Each measurement is the best of two runs (the machine may be shared with other work;
+ * the load average is printed). The backend (rate limits off) and the sender share this process;
+ * the bots and the fake model run in child processes; Redis is 127.0.0.1:6379 under a unique
+ * prefix, deleted at the end. Everything on 127.0.0.1. Bounded: a watchdog exits after 170 s.
+ * BENCH_CPU_PROF=<dir> writes CPU profiles of the bot processes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -111,7 +115,6 @@ async function startBot(mode: BotProcessArgs['mode']): Promise<BotChild> {
     concurrency: 1,
     languages: ['es', 'fr'],
   };
-  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of each bot process there (to find hot spots).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const child = fork(new URL('./bot-process.ts', import.meta.url), [JSON.stringify(args)], { execArgv: ['--import', 'tsx', ...prof] });
   const userId = await new Promise<string>((resolve, reject) => {
@@ -305,8 +308,8 @@ await parley.command({ cmd: 'concurrency', n: 8 });
 await run(parley, parleyThreads, 0, { kind: 'burst', count: 60 });
 await run(naive, naiveThreads, 0, { kind: 'burst', count: 60 });
 
-// The machine may be shared: every measurement is taken REPEAT times, parley and naive
-// alternating, and the best kept (highest throughput, lowest p99).
+// The machine may be shared: every measurement is taken REPEAT times in a row and the best kept
+// (highest throughput, lowest p99).
 const best = async (times: number, once: () => Promise<RunResult>, better: (a: RunResult, b: RunResult) => boolean) => {
   let kept = await once();
   for (let i = 1; i < times; i++) {
