@@ -20,12 +20,16 @@ type P = Record<string, unknown>;
 const userOf = (id: unknown): string | undefined => (id as { communicationUserId?: string } | undefined)?.communicationUserId;
 
 /**
- * The bot's ears: real-time frames (or webhook events) become jobs through the intake, one at a
- * time in arrival order. After every (re)connect, and after an intake failure, it catches up each
- * served thread from its cursor with `listMessages`.
+ * The bot's ears: real-time frames (or webhook events) become jobs through the intake, each
+ * thread's in arrival order, different threads in parallel (a thread's cursor only depends on its
+ * own changes). After every (re)connect, and after an intake failure, it catches up each served
+ * thread from its cursor with `listMessages`, while no frame is being taken in.
  */
 export class Listener {
-  private chain: Promise<void> = Promise.resolve();
+  /** The catch-up in progress (or the last one): frames that arrive meanwhile wait for it. */
+  private barrier: Promise<void> = Promise.resolve();
+  /** Per thread, the last frame taken in or waiting; entries go once settled. */
+  private readonly threads = new Map<string, Promise<void>>();
   private served = new Set<string>();
   private retryTimer?: NodeJS.Timeout;
   private retryDelay: number;
@@ -42,17 +46,21 @@ export class Listener {
    * taking it in failed (Redis down): the cursor did not move, so the catch-up re-reads it.
    */
   handle(frame: RealtimeFrame): Promise<void> {
-    return this.serial(() => this.take(frame).catch((err: unknown) => this.fallBehind(err, 'taking in an event failed; will catch up')));
+    const threadId = String((frame.payload as P).threadId ?? '');
+    const run = () => this.take(frame).catch((err: unknown) => this.fallBehind(err, 'taking in an event failed; will catch up'));
+    const next = Promise.all([this.threads.get(threadId), this.barrier]).then(run, run);
+    this.threads.set(threadId, next);
+    void next.then(() => {
+      if (this.threads.get(threadId) === next) this.threads.delete(threadId);
+    });
+    return next;
   }
 
-  /** Catches up every served thread; run by the connection after each connect. */
+  /** Catches up every served thread once the frames being taken in are done; run after each connect. */
   catchUp(): Promise<void> {
-    return this.serial(() => this.catchUpAll());
-  }
-
-  private serial(fn: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(fn, fn);
-    this.chain = next.catch(() => undefined);
+    const run = () => this.catchUpAll();
+    const next = Promise.all([this.barrier, ...this.threads.values()]).then(run, run);
+    this.barrier = next;
     return next;
   }
 
@@ -168,6 +176,6 @@ export class Listener {
   close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    return this.chain;
+    return Promise.all([this.barrier, ...this.threads.values()]).then(() => undefined);
   }
 }

@@ -22,16 +22,16 @@ function wire(id: number): WireMessage {
   };
 }
 
-const received = (m: WireMessage) => ({
+const received = (m: WireMessage, threadId = T) => ({
   type: 'chatMessageReceived',
-  payload: { threadId: T, id: m.id, version: m.version, type: 'Text', sender: { communicationUserId: ALICE }, createdOn: m.createdOn },
+  payload: { threadId, id: m.id, version: m.version, type: 'Text', sender: { communicationUserId: ALICE }, createdOn: m.createdOn },
 });
 
 /**
  * A listener on stubs: `failures` makes the next calls of a settings method throw (Redis down),
  * `history` is what the backend lists, every enqueued change is recorded.
  */
-function setup(opts: { failures: { get?: number; enqueue?: number }; history: WireMessage[] }) {
+function setup(opts: { failures: { get?: number; enqueue?: number }; history: WireMessage[]; hold?: (c: MessageChange) => Promise<void> | undefined }) {
   const enqueued: MessageChange[] = [];
   const waiters: Array<() => void> = [];
   const settings: ThreadSettings = { threadId: T, languages: ['es'], mode: 'translate', analysis: 'negative', enabled: true, addedOn: 0 };
@@ -49,6 +49,7 @@ function setup(opts: { failures: { get?: number; enqueue?: number }; history: Wi
   const intake = {
     enqueue: async (c: MessageChange) => {
       if (opts.failures.enqueue && opts.failures.enqueue-- > 0) throw down();
+      await opts.hold?.(c);
       enqueued.push(c);
       waiters.splice(0).forEach((w) => w());
     },
@@ -80,6 +81,21 @@ describe('Listener', () => {
     const { listener, enqueued } = setup({ failures: {}, history: [m] });
     await listener.handle(received(m));
     expect(enqueued).toEqual([{ threadId: T, messageId: '1000', version: '1000', kind: 'received', changedAt: 1000 }]);
+    await listener.close();
+  });
+
+  it("takes threads in parallel, each thread's frames in order", async () => {
+    const [a1, a2, b1] = [wire(1000), wire(1001), wire(1002)];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { listener, enqueued } = setup({ failures: {}, history: [], hold: (c) => (c.messageId === a1.id ? held : undefined) });
+    const takenA1 = listener.handle(received(a1, 'A'));
+    const takenA2 = listener.handle(received(a2, 'A'));
+    await listener.handle(received(b1, 'B')); // not stuck behind thread A
+    expect(enqueued.map((c) => c.messageId)).toEqual([b1.id]);
+    release();
+    await Promise.all([takenA1, takenA2]);
+    expect(enqueued.map((c) => c.messageId)).toEqual([b1.id, a1.id, a2.id]);
     await listener.close();
   });
 
