@@ -51,6 +51,9 @@ export interface OpenAIProviderOptions extends OpenAIClientOptions {
 }
 
 type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
+type ResponseFormat = ReturnType<typeof zodResponseFormat>;
+/** Distinct language sets whose response formats are kept. */
+const MAX_CACHED_FORMATS = 256;
 
 export class OpenAIProvider implements ModelProvider {
   readonly name: 'openai' | 'azure-openai';
@@ -60,6 +63,8 @@ export class OpenAIProvider implements ModelProvider {
   private readonly translatePrompt: PromptTemplate<(typeof TRANSLATE_PLACEHOLDERS)[number]>;
   private readonly analyzePrompt: PromptTemplate<(typeof ANALYZE_PLACEHOLDERS)[number]>;
   private closed = false;
+  private readonly formats = new Map<string, { schema: ReturnType<typeof translationSchema>; format: ResponseFormat }>();
+  private readonly analysisFormat: ResponseFormat = zodResponseFormat(analysisSchema, ANALYSIS_SCHEMA_NAME);
 
   /** Loads and checks the prompt files; throws `PromptTemplateError` if one is unusable. */
   constructor(private readonly options: OpenAIProviderOptions) {
@@ -87,8 +92,8 @@ export class OpenAIProvider implements ModelProvider {
       format: request.format,
       delimiter: open,
     });
-    const schema = translationSchema(targets);
-    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, TRANSLATION_SCHEMA_NAME, schema, request.signal);
+    const { schema, format } = this.translationFormat(targets);
+    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, format, request.signal);
     const answer = parseAnswer(contentOf(completion), schema, 'translation') as TranslationAnswer;
     const empty = targets.filter((l) => answer.translations[l]?.trim() === '');
     if (empty.length > 0) {
@@ -104,7 +109,7 @@ export class OpenAIProvider implements ModelProvider {
   async analyze(request: AnalyzeRequest): Promise<AnalyzeResult> {
     const { open, close } = delimiters();
     const system = this.analyzePrompt.render({ categories: ENTITY_CATEGORIES.join(', '), delimiter: open });
-    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, ANALYSIS_SCHEMA_NAME, analysisSchema, request.signal);
+    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, this.analysisFormat, request.signal);
     const answer = parseAnswer(contentOf(completion), analysisSchema, 'analysis');
     return {
       sentiment: answer.sentiment,
@@ -124,13 +129,23 @@ export class OpenAIProvider implements ModelProvider {
     this.closed = true;
   }
 
-  private async complete(
-    system: string,
-    user: string,
-    schemaName: string,
-    schema: Parameters<typeof zodResponseFormat>[0],
-    signal: AbortSignal | undefined,
-  ): Promise<ChatCompletion> {
+  /**
+   * The translation schema and its JSON-schema response format for a language set, built once per
+   * set: converting zod to JSON schema on every request was a large share of the bot's CPU.
+   */
+  private translationFormat(targets: readonly string[]): { schema: ReturnType<typeof translationSchema>; format: ResponseFormat } {
+    const key = targets.join(',');
+    let entry = this.formats.get(key);
+    if (!entry) {
+      const schema = translationSchema(targets);
+      entry = { schema, format: zodResponseFormat(schema, TRANSLATION_SCHEMA_NAME) };
+      if (this.formats.size >= MAX_CACHED_FORMATS) this.formats.delete(this.formats.keys().next().value!);
+      this.formats.set(key, entry);
+    }
+    return entry;
+  }
+
+  private async complete(system: string, user: string, format: ResponseFormat, signal: AbortSignal | undefined): Promise<ChatCompletion> {
     if (this.closed) throw new ProviderPermanentError(C.closed, 'The provider is closed.');
     let completion: ChatCompletion;
     try {
@@ -141,7 +156,7 @@ export class OpenAIProvider implements ModelProvider {
             { role: 'system', content: system },
             { role: 'user', content: user },
           ],
-          response_format: zodResponseFormat(schema, schemaName),
+          response_format: format,
           ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
         },
         signal ? { signal } : undefined,
