@@ -6,12 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Bot } from '../../src/bot/bot.js';
+import { Bot as BotClass, type Bot, type BotOptions } from '../../src/bot/bot.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { OpenAIProvider } from '../../src/providers/openai-provider.js';
+import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from './fake-openai.js';
 import { messageJobId, type MessageJob } from '../../src/bot/queue/jobs.js';
 import type { ThreadSettings } from '../../src/bot/settings-store.js';
 import type { ChatEvent } from '../../src/chat/events.js';
 import type { Message } from '../../src/chat/model.js';
-import type { TestBackend } from './chat-server.js';
+import { startTestBackend, type TestBackend } from './chat-server.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -187,4 +190,43 @@ export function botPostsBySource(backend: TestBackend, reader: string, threadId:
     beforeSeq = page.nextBeforeSeq;
   } while (beforeSeq !== null);
   return out;
+}
+
+/** A real backend, the fake OpenAI server and a Bot using the real openai client against it. */
+export interface BotStack {
+  backend: TestBackend;
+  fake: FakeOpenAI;
+  bot: Bot;
+  watch: BotPostWatch;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link BotStack} with a unique Redis prefix; `close()` stops it all and deletes the keys. */
+export async function startBotStack(name: string, opts: { fake?: FakeOpenAIOptions; bot?: Partial<BotOptions> } = {}): Promise<BotStack> {
+  const prefix = uniquePrefix(name);
+  const [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI(opts.fake)]);
+  const bot = await new BotClass({
+    chatUrl: backend.url,
+    accessKey: backend.accessKey,
+    redisUrl: REDIS_URL,
+    prefix,
+    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
+    logger: createLogger('silent'),
+    ...opts.bot,
+  }).start();
+  const watch = new BotPostWatch(backend, () => bot.botId);
+  return {
+    backend,
+    fake,
+    bot,
+    watch,
+    prefix,
+    async close() {
+      watch.close();
+      await bot.close();
+      await Promise.all([backend.close(), fake.close()]);
+      await deletePrefix(REDIS_URL, prefix);
+    },
+  };
 }

@@ -4,15 +4,12 @@
  * and is sent a prompt-injection attempt and HTML.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Bot } from '../../../src/bot/bot.js';
+import type { Bot } from '../../../src/bot/bot.js';
 import type { JobOutcome } from '../../../src/bot/worker/processor.js';
-import { createLogger } from '../../../src/lib/logger.js';
-import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
-import { BotPostWatch, REDIS_URL, deletePrefix, jobFinished, jobIdOf, threadWithBot, uniquePrefix, within } from '../../support/bot-env.js';
-import { startTestBackend, type TestBackend } from '../../support/chat-server.js';
-import { inputText, startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
+import { BotPostWatch, type BotStack, jobFinished, jobIdOf, startBotStack, threadWithBot, within } from '../../support/bot-env.js';
+import type { TestBackend } from '../../support/chat-server.js';
+import { inputText, type FakeOpenAI } from '../../support/fake-openai.js';
 
-const prefix = uniquePrefix('model-failures');
 /** Three attempts keep BullMQ's backoff short here (0.5–1 s, then 1–2 s); production uses five. */
 const ATTEMPTS = 3;
 let backend: TestBackend;
@@ -20,26 +17,14 @@ let fake: FakeOpenAI;
 let bot: Bot;
 let watch: BotPostWatch;
 
+let stack: BotStack;
 beforeAll(async () => {
-  [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI()]);
-  bot = await new Bot({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-    attempts: ATTEMPTS,
-  }).start();
-  watch = new BotPostWatch(backend, () => bot.botId);
+  stack = await startBotStack('model-failures', { fake: {}, bot: { attempts: ATTEMPTS } });
+  ({ backend, fake, bot, watch } = stack);
 });
 
-afterAll(async () => {
-  watch?.close();
-  await bot?.close();
-  await Promise.all([backend?.close(), fake?.close()]);
-  await deletePrefix(REDIS_URL, prefix);
-});
+afterAll(() => stack?.close());
+
 
 /** Sends a message and returns it with its job (once finished) and the model requests it caused. */
 async function run(threadId: string, user: string, content: string, type: 'text' | 'html' = 'text') {

@@ -3,16 +3,13 @@
  * client talking to the fake OpenAI-compatible server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Bot } from '../../../src/bot/bot.js';
+import type { Bot } from '../../../src/bot/bot.js';
 import { helpText } from '../../../src/bot/decide/commands.js';
 import type { JobOutcome } from '../../../src/bot/worker/processor.js';
-import { createLogger } from '../../../src/lib/logger.js';
-import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
-import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, jobFinished, jobIdOf, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
-import { startTestBackend, type TestBackend } from '../../support/chat-server.js';
-import { requestedLanguages, startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
+import { BotPostWatch, type BotStack, botPostsBySource, jobFinished, jobIdOf, startBotStack, threadWithBot } from '../../support/bot-env.js';
+import type { TestBackend } from '../../support/chat-server.js';
+import { requestedLanguages, type FakeOpenAI } from '../../support/fake-openai.js';
 
-const prefix = uniquePrefix('flow');
 let backend: TestBackend;
 let fake: FakeOpenAI;
 let bot: Bot;
@@ -20,25 +17,14 @@ let watch: BotPostWatch;
 /** Resolved by the fake model with the next request it receives. */
 const nextRequest: Array<() => void> = [];
 
+let stack: BotStack;
 beforeAll(async () => {
-  [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI({ onRequest: () => nextRequest.splice(0).forEach((w) => w()) })]);
-  bot = await new Bot({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-  }).start();
-  watch = new BotPostWatch(backend, () => bot.botId);
+  stack = await startBotStack('flow', { fake: { onRequest: () => nextRequest.splice(0).forEach((w) => w()) }, bot: {} });
+  ({ backend, fake, bot, watch } = stack);
 });
 
-afterAll(async () => {
-  watch?.close();
-  await bot?.close();
-  await Promise.all([backend?.close(), fake?.close()]);
-  await deletePrefix(REDIS_URL, prefix);
-});
+afterAll(() => stack?.close());
+
 
 const text = (content: string) => ({ content, type: 'text' as const });
 const outcomeOf = async (m: { threadId: string; id: string; version: string }, kind?: 'received' | 'edited' | 'deleted') =>

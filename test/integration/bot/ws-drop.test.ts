@@ -4,40 +4,25 @@
  * one post.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Bot } from '../../../src/bot/bot.js';
+import type { Bot } from '../../../src/bot/bot.js';
 import type { Message } from '../../../src/chat/model.js';
-import { createLogger } from '../../../src/lib/logger.js';
-import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
-import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, threadWithBot, uniquePrefix, within } from '../../support/bot-env.js';
-import { startTestBackend, type TestBackend } from '../../support/chat-server.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
+import { BotPostWatch, type BotStack, botPostsBySource, startBotStack, threadWithBot, within } from '../../support/bot-env.js';
+import type { TestBackend } from '../../support/chat-server.js';
+import type { FakeOpenAI } from '../../support/fake-openai.js';
 
-const prefix = uniquePrefix('ws-drop');
 let backend: TestBackend;
 let fake: FakeOpenAI;
 let bot: Bot;
 let watch: BotPostWatch;
 
+let stack: BotStack;
 beforeAll(async () => {
-  [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI({ latencyMs: 20 })]);
-  bot = await new Bot({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-    reconnect: { minBackoffMs: 50, maxBackoffMs: 200 },
-  }).start();
-  watch = new BotPostWatch(backend, () => bot.botId);
+  stack = await startBotStack('ws-drop', { fake: { latencyMs: 20 }, bot: { reconnect: { minBackoffMs: 50, maxBackoffMs: 200 } } });
+  ({ backend, fake, bot, watch } = stack);
 });
 
-afterAll(async () => {
-  watch?.close();
-  await bot?.close();
-  await Promise.all([backend?.close(), fake?.close()]);
-  await deletePrefix(REDIS_URL, prefix);
-});
+afterAll(() => stack?.close());
+
 
 it('catches up everything sent while its WebSocket was cut', async () => {
   const threads = await Promise.all([1, 2, 3].map(() => threadWithBot(backend, bot, { languages: ['es'] })));
