@@ -21,13 +21,12 @@ export function action(fn, done, refresh) {
   };
 }
 
-function failedTable(jobs, refresh) {
-  if (!jobs.length) return el('p', { class: 'empty' }, 'No failed jobs.');
-  const admin = role === 'admin';
+/** A table of jobs: job, thread and message columns, then `cells(j)` for the rest. */
+function jobsTable(id, headers, jobs, cells) {
   return el(
     'table',
-    { class: 'jobs', id: 'failed-jobs' },
-    el('thead', {}, el('tr', {}, ['Job', 'Thread', 'Message', 'Attempts', 'Reason', 'Failed at', ''].map((h) => el('th', {}, h)))),
+    { class: 'jobs', id },
+    el('thead', {}, el('tr', {}, ['Job', 'Thread', 'Message', ...headers].map((h) => el('th', {}, h)))),
     el(
       'tbody',
       {},
@@ -35,52 +34,39 @@ function failedTable(jobs, refresh) {
         el(
           'tr',
           { 'data-job-id': j.id },
-          jobCells(j),
-          el('td', {}, j.attemptsMade),
-          el('td', { class: 'reason' }, j.failedReason ?? ''),
-          el('td', {}, fmtTime(j.finishedOn)),
-          el(
-            'td',
-            { class: 'actions' },
-            admin && el('button', { type: 'button', onclick: action(() => api('POST', '/dashboard/api/jobs/retry', { id: j.id }), 'Job retried.', refresh) }, 'Retry'),
-            admin && el('button', { type: 'button', class: 'danger', onclick: action(() => api('POST', '/dashboard/api/jobs/discard', { id: j.id }), 'Job discarded.', refresh) }, 'Discard'),
-          ),
+          el('td', { title: j.id }, short(j.id)),
+          el('td', { title: j.threadId }, short(j.threadId)),
+          el('td', {}, j.messageId ?? '–', ' ', el('small', {}, j.kind ?? '')),
+          cells(j),
         ),
       ),
     ),
   );
 }
 
-/** The cells every job row starts with: job, thread, message. */
-function jobCells(j) {
-  return [
-    el('td', { title: j.id }, short(j.id)),
-    el('td', { title: j.threadId }, short(j.threadId)),
-    el('td', {}, j.messageId ?? '–', ' ', el('small', {}, j.kind ?? '')),
-  ];
+function failedTable(jobs, refresh) {
+  if (!jobs.length) return el('p', { class: 'empty' }, 'No failed jobs.');
+  const admin = role === 'admin';
+  return jobsTable('failed-jobs', ['Attempts', 'Reason', 'Failed at', ''], jobs, (j) => [
+    el('td', {}, j.attemptsMade),
+    el('td', { class: 'reason' }, j.failedReason ?? ''),
+    el('td', {}, fmtTime(j.finishedOn)),
+    el(
+      'td',
+      { class: 'actions' },
+      admin && el('button', { type: 'button', onclick: action(() => api('POST', '/dashboard/api/jobs/retry', { id: j.id }), 'Job retried.', refresh) }, 'Retry'),
+      admin && el('button', { type: 'button', class: 'danger', onclick: action(() => api('POST', '/dashboard/api/jobs/discard', { id: j.id }), 'Job discarded.', refresh) }, 'Discard'),
+    ),
+  ]);
 }
 
 function recentTable(jobs) {
   if (!jobs.length) return el('p', { class: 'empty' }, 'Nothing processed yet.');
-  return el(
-    'table',
-    { class: 'jobs', id: 'recent-jobs' },
-    el('thead', {}, el('tr', {}, ['Job', 'Thread', 'Message', 'Outcome', 'Finished', 'Took'].map((h) => el('th', {}, h)))),
-    el(
-      'tbody',
-      {},
-      jobs.map((j) =>
-        el(
-          'tr',
-          { 'data-job-id': j.id },
-          jobCells(j),
-          el('td', {}, j.outcome ?? '–'),
-          el('td', {}, fmtTime(j.finishedOn)),
-          el('td', {}, j.processedOn && j.finishedOn ? fmtMs(j.finishedOn - j.processedOn) : '–'),
-        ),
-      ),
-    ),
-  );
+  return jobsTable('recent-jobs', ['Outcome', 'Finished', 'Took'], jobs, (j) => [
+    el('td', {}, j.outcome ?? '–'),
+    el('td', {}, fmtTime(j.finishedOn)),
+    el('td', {}, j.processedOn && j.finishedOn ? fmtMs(j.finishedOn - j.processedOn) : '–'),
+  ]);
 }
 
 /** Renders the overview answer into the Queue section. */
