@@ -137,7 +137,7 @@ export class ChatBackend {
       } catch (err) {
         this.log.error({ err }, 'closing HTTP server failed');
       }
-      this.store.close();
+      await this.store.close();
     })();
     return this.closing;
   }

@@ -40,6 +40,9 @@ export class Webhooks {
       clock: this.clock,
     });
     options.chat.addDurableSink(this.outbox);
+    // Deliver only what is on disk: the dispatcher is woken once the recording commit was synced.
+    const wake = this.outbox.onRecorded;
+    this.outbox.onRecorded = () => void options.chat.durable().then(wake, wake);
   }
 
   start(): void {

@@ -80,6 +80,18 @@ export function createBaseApp({ logger, https, bodyLimit = 256 * 1024, metrics }
 export function buildChatApp(options: ChatAppOptions): FastifyInstance {
   const { logger, https, bodyLimit, metrics, plugins = [], ...ctx } = options;
   const app = createBaseApp({ logger, https, bodyLimit, metrics });
+  // A successful write is answered only once it is on disk (group commit: one fsync per batch).
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+    try {
+      await ctx.chat.durable();
+    } catch (err) {
+      request.log.error({ err: (err as Error).message }, 'chat store sync failed');
+      void reply.code(503).type('application/json; charset=utf-8');
+      return JSON.stringify(errors.unavailable('The change could not be written to disk. Retry later.').toBody());
+    }
+    return undefined;
+  });
   void app.register(identityRoutes(ctx));
   void app.register(threadRoutes(ctx));
   void app.register(messageRoutes(ctx));

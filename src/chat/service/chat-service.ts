@@ -67,15 +67,29 @@ export class ChatService {
     this.sinks.push(sink);
   }
 
-  /** Runs `fn` in one transaction with the durable sinks, then publishes its event to live listeners. */
+  /**
+   * Runs `fn` in one transaction with the durable sinks, then publishes its event to live listeners
+   * once the change is on disk (in commit order: syncs complete in order, waiters in FIFO order), so
+   * no client is told of a change a power loss could still take back.
+   */
   private commit<E extends ChatEvent>(fn: () => E): E {
     const event = this.store.transaction(() => {
       const e = fn();
       for (const sink of this.sinks) sink.record(e);
       return e;
     });
-    this.events.publish(event);
+    if (!this.store.walSync) this.events.publish(event);
+    else {
+      const publish = () => this.events.publish(event);
+      // A failed sync is reported to the request (503); the change is committed and readable, so tell listeners.
+      this.store.durable().then(publish, publish);
+    }
     return event;
+  }
+
+  /** Resolves once every change made before the call is on disk; HTTP answers a write after it. */
+  durable(): Promise<void> {
+    return this.store.durable();
   }
 
   /**

@@ -4,6 +4,7 @@ import { MessagesRepo } from './messages-repo.js';
 import { ParticipantsRepo } from './participants-repo.js';
 import { ReceiptsRepo } from './receipts-repo.js';
 import { ThreadsRepo } from './threads-repo.js';
+import { WalSync } from './wal-sync.js';
 
 /** All repositories over one SQLite database; `transaction` makes a group of writes atomic. */
 export class ChatStore {
@@ -13,7 +14,12 @@ export class ChatStore {
   readonly messages: MessagesRepo;
   readonly receipts: ReceiptsRepo;
 
+  /** Group commit for a file-backed store; absent for `:memory:` (nothing to make durable). */
+  readonly walSync: WalSync | undefined;
+
   constructor(readonly db: Db) {
+    const totalChanges = db.prepare('SELECT total_changes()').pluck();
+    this.walSync = db.memory ? undefined : new WalSync(`${db.name}-wal`, () => totalChanges.get() as number);
     this.identities = new IdentitiesRepo(db);
     this.threads = new ThreadsRepo(db);
     this.participants = new ParticipantsRepo(db);
@@ -29,7 +35,14 @@ export class ChatStore {
     return this.db.transaction(fn)();
   }
 
-  close(): void {
+  /** Resolves once every commit made before the call is on disk (one shared fsync per batch). */
+  durable(): Promise<void> {
+    return this.walSync ? this.walSync.durable() : Promise.resolve();
+  }
+
+  /** Waits for the syncs in flight, then closes the database. */
+  async close(): Promise<void> {
+    await this.walSync?.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -43,13 +43,14 @@ const MIGRATIONS: string[] = [
 
 /**
  * Opens (creating if needed) the chat store. `:memory:` for unit tests, otherwise a file under the
- * data directory in WAL mode with `synchronous=FULL`, so a 2xx answer survives `kill -9` and power loss.
+ * data directory in WAL mode with `synchronous=NORMAL`: a commit survives `kill -9` at once, and
+ * power loss once {@link ChatStore.durable} resolved (a group fsync of the WAL, see `wal-sync.ts`).
  */
 export function openDb(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);

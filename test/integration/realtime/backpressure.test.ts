@@ -30,14 +30,15 @@ it('closes a consumer that cannot keep up with 4008; another client on the threa
   for (let i = 0; i < cap && (closedAfter < 0 || i < closedAfter + 20); i++) {
     const framesBefore = backend.realtime.sent;
     sent.push(backend.chat.sendMessage(alice, thread.id, { content: `${i} ${body}`, type: 'text' }).id);
+    // The fast client reads each message before the next (no drift from in-process sends); by then
+    // the event was published (after the commit's sync) to every connection on the thread.
+    await fast.waitForType('chatMessageReceived', { id: sent[i] });
     // Two recipients are connected; one frame means the hub dropped the slow one.
     if (closedAfter < 0 && backend.realtime.sent - framesBefore < 2) {
       closedAfter = i;
       // Read again at once: the 4008 close frame waits behind what the server had buffered.
       tcp(slow).resume();
     }
-    // The fast client reads each message before the next (no drift from in-process sends).
-    await fast.waitForType('chatMessageReceived', { id: sent[i] });
   }
   expect(closedAfter, 'the slow consumer was never closed').toBeGreaterThan(0);
 

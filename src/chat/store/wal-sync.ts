@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+
+/**
+ * Group commit for the SQLite store. The database runs in WAL mode with `synchronous=NORMAL`, so a
+ * commit only writes its frames to the `-wal` file (no fsync on the event loop); `durable()` then
+ * waits for an `fdatasync` of that file which started after the write, run on libuv's thread pool.
+ * Writes are counted with SQLite's `total_changes()`, so a caller waits only when something was
+ * written since the last sync started. Every write made while one sync is running shares the next
+ * one, so under load many commits cost one fsync, and none of them blocks the event loop for it.
+ *
+ * This is what `synchronous=FULL` does per commit (sync the WAL after writing the commit frame),
+ * done once per batch instead: checkpoints and WAL resets are still synced by SQLite itself
+ * (NORMAL syncs the WAL before a checkpoint, the database after it, and the WAL header on reuse).
+ * SQLite keeps the `-wal` file while a connection is open (it rewinds it, never unlinks it), and takes
+ * no POSIX locks on it, so holding a second descriptor to it is safe.
+ */
+export class WalSync {
+  private fd: number | undefined;
+  private waiting: Array<{ upTo: number; resolve: () => void; reject: (err: Error) => void }> = [];
+  private syncing = false;
+  private closed = false;
+  /** Writes known to be on disk: the change count when the last successful sync started. */
+  private synced: number;
+
+  /**
+   * Writes a failed sync should have covered. Linux may drop the dirty pages after a failed fsync
+   * (a later fsync then "succeeds" without them), so these writes are never reported durable.
+   */
+  private failedUpTo = -1;
+  private failure: NodeJS.ErrnoException | undefined;
+
+  /** Syncs run so far. */
+  syncs = 0;
+
+  /**
+   * @param walFile the database's `-wal` file
+   * @param changes the connection's running count of written rows (SQLite `total_changes()`)
+   */
+  constructor(
+    private readonly walFile: string,
+    private readonly changes: () => number,
+  ) {
+    this.synced = changes();
+  }
+
+  /** Resolves once every write made before the call is on disk; at once when nothing was written since. */
+  durable(): Promise<void> {
+    const upTo = this.changes();
+    if (upTo <= this.failedUpTo) return Promise.reject(syncError(this.failure));
+    if (this.closed || upTo <= this.synced) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ upTo, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Waits for the syncs in flight, then releases the file. Later `durable()` calls resolve at once. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.durable().catch(() => undefined);
+    this.closed = true;
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private kick(): void {
+    if (this.syncing || this.waiting.length === 0) return;
+    // Everything written before this point is covered by the sync about to start.
+    const upTo = this.changes();
+    this.syncing = true;
+    const done = (err: NodeJS.ErrnoException | null) => {
+      this.syncing = false;
+      this.syncs += 1;
+      if (!err) this.synced = Math.max(this.synced, upTo);
+      else {
+        this.failedUpTo = upTo;
+        this.failure = err;
+      }
+      const covered = this.waiting.filter((w) => w.upTo <= upTo);
+      this.waiting = this.waiting.filter((w) => w.upTo > upTo);
+      for (const w of covered) {
+        if (err) w.reject(syncError(err));
+        else w.resolve();
+      }
+      this.kick();
+    };
+    try {
+      this.fd ??= fs.openSync(this.walFile, 'r');
+    } catch (err) {
+      // No WAL yet: nothing was committed through one, so there is nothing to sync.
+      done((err as NodeJS.ErrnoException).code === 'ENOENT' ? null : (err as NodeJS.ErrnoException));
+      return;
+    }
+    fs.fdatasync(this.fd, done);
+  }
+}
+
+const syncError = (err: NodeJS.ErrnoException | undefined) =>
+  new Error(`could not sync the chat store to disk: ${err?.code ?? err?.message ?? 'unknown error'}`);
