@@ -9,6 +9,7 @@ import { checkEvictionPolicy, createRedis, redisReady } from '../lib/redis.js';
 import type { ModelProvider } from '../providers/types.js';
 import { ensureBotIdentity } from './bot-identity.js';
 import { BotStats } from './bot-stats.js';
+import { CommandGate } from './command-gate.js';
 import { Intake } from './intake.js';
 import { Listener } from './listener.js';
 import { defaultJobOptions, QUEUE_NAME } from './queue/jobs.js';
@@ -103,7 +104,7 @@ export class Bot {
 
     if (this.o.work !== false) this.startWorker();
     if (this.o.listen !== false) {
-      const intake = new Intake(this.queue, this.settings, this.log);
+      const intake = new Intake(this.queue, this.settings, this.log, new CommandGate(this.redis, this.keys));
       this.listener = new Listener({ botId: this.botId, client: this.client, intake, settings: this.settings, logger: this.log });
       if (this.o.events === 'webhook') {
         await this.listener.catchUp();
@@ -133,6 +134,7 @@ export class Bot {
       provider: this.o.provider,
       cache: new TranslationCache(this.redis, this.keys),
       poster: new Poster(this.client, this.redis, this.keys, this.botId),
+      commands: new CommandGate(this.redis, this.keys),
       sentiment: this.sentiment,
       stats: this.stats,
       queue: this.queue,

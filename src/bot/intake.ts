@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { WireMessage } from '../client/chat-rest-client.js';
 import type { Logger } from '../lib/logger.js';
+import { CommandGate } from './command-gate.js';
 import { isBotMetadata, messageFormat } from './decide/message-filter.js';
 import { JOB, messageJobId, messageJobSchema, type MessageJob } from './queue/jobs.js';
 import type { SettingsStore } from './settings-store.js';
@@ -18,8 +19,9 @@ export function changeOf(threadId: string, m: WireMessage, botId: string): Messa
   if (!sender || sender === botId || isBotMetadata(m.metadata) || !messageFormat(m.type)) return null;
   const base = { threadId, messageId: m.id, version: m.version };
   if (m.deletedOn) return { ...base, kind: 'deleted', changedAt: Date.parse(m.deletedOn) };
-  if (m.editedOn) return { ...base, kind: 'edited', changedAt: Date.parse(m.editedOn) };
-  return { ...base, kind: 'received', changedAt: Date.parse(m.createdOn) };
+  const message = { type: m.type, content: m.content?.message ?? '', senderId: sender, senderDisplayName: m.senderDisplayName, metadata: m.metadata };
+  if (m.editedOn) return { ...base, kind: 'edited', changedAt: Date.parse(m.editedOn), message };
+  return { ...base, kind: 'received', changedAt: Date.parse(m.createdOn), message };
 }
 
 /**
@@ -31,11 +33,14 @@ export class Intake {
     private readonly queue: Queue,
     private readonly settings: SettingsStore,
     private readonly logger: Logger,
+    /** Keeps commands ahead of the messages after them; absent, commands race them. */
+    private readonly commands?: CommandGate,
     private readonly clock: () => number = Date.now,
   ) {}
 
   async enqueue(change: MessageChange): Promise<void> {
     const data = messageJobSchema.parse({ ...change, enqueuedAt: this.clock() });
+    if (this.commands && CommandGate.isCommand(data)) await this.commands.note(data.threadId, data.messageId);
     await this.queue.add(JOB.message, data, { jobId: messageJobId(data) });
     await this.settings.advanceCursor(change.threadId, change.changedAt);
     this.logger.debug({ threadId: change.threadId, messageId: change.messageId, kind: change.kind }, 'enqueued');

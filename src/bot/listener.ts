@@ -91,7 +91,18 @@ export class Listener {
     if (!messageFormat(String(p.type))) return;
     const kind = frame.type === 'chatMessageReceived' ? 'received' : frame.type === 'chatMessageEdited' ? 'edited' : 'deleted';
     const at = kind === 'received' ? p.createdOn : kind === 'edited' ? p.editedOn : p.deletedOn;
-    await this.enqueue({ threadId, messageId: String(p.id), version: String(p.version), kind, changedAt: Date.parse(String(at)) });
+    // The event carries the message: the worker then needs no read from the backend.
+    const message =
+      kind !== 'deleted' && typeof p.message === 'string' && sender
+        ? {
+            type: String(p.type),
+            content: p.message,
+            senderId: sender,
+            senderDisplayName: typeof p.senderDisplayName === 'string' ? p.senderDisplayName : undefined,
+            metadata: (p.metadata as Record<string, string> | undefined) ?? undefined,
+          }
+        : undefined;
+    await this.enqueue({ threadId, messageId: String(p.id), version: String(p.version), kind, changedAt: Date.parse(String(at)), message });
   }
 
   private async enqueue(change: MessageChange): Promise<void> {

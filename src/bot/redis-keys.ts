@@ -24,6 +24,10 @@ export class RedisKeys {
   post(threadId: string, messageId: string): string {
     return `${this.prefix}:post:${threadId}:${messageId}`;
   }
+  /** A thread's pending `/parley` commands (see CommandGate). */
+  commands(threadId: string): string {
+    return `${this.prefix}:commands:${threadId}`;
+  }
   cache(hash: string): string {
     return `${this.prefix}:cache:${hash}`;
   }

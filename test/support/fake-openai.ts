@@ -10,7 +10,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What to do with one incoming chat-completions request; consumed in order, one per request. */
-export type FakeStep = { latencyMs?: number } & (
+export type FakeStep = {
+  latencyMs?: number;
+  /** Answer only once this settles (then after `latencyMs`): lets a test release answers together. */
+  until?: Promise<unknown>;
+} & (
   | { type: 'ok' }
   | { type: 'status'; status: number; headers?: Record<string, string>; message?: string }
   | { type: 'content'; content: string; finishReason?: string }
@@ -111,8 +115,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         respond(res, step, body, id, analyze);
       };
       if (step.type === 'hang') return; // the client's timeout (or close()) ends it
-      if (delay > 0) setTimeout(answer, delay);
-      else answer();
+      const later = () => (delay > 0 ? setTimeout(answer, delay) : answer());
+      if (step.until) void step.until.then(later, later);
+      else later();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

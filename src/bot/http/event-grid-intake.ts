@@ -30,6 +30,8 @@ export function frameFromEventGrid(e: EventGridEvent): RealtimeFrame | null {
       sender: user(d.senderCommunicationIdentifier),
       type: String(d.type ?? 'text').toLowerCase(),
       metadata: d.metadata ?? {},
+      ...(typeof d.messageBody === 'string' ? { message: d.messageBody } : {}),
+      ...(typeof d.senderDisplayName === 'string' ? { senderDisplayName: d.senderDisplayName } : {}),
       createdOn: d.composeTime,
       ...extra,
     },

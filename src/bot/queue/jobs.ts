@@ -18,6 +18,19 @@ export const messageJobSchema = z.object({
   changedAt: z.number(),
   /** When the listener enqueued it (epoch ms). */
   enqueuedAt: z.number(),
+  /**
+   * The message as the event carried it (received and edited changes), so the worker needs no
+   * read from the backend. Jobs without it (older producers) fetch the message.
+   */
+  message: z
+    .object({
+      type: z.string(),
+      content: z.string(),
+      senderId: z.string(),
+      senderDisplayName: z.string().optional(),
+      metadata: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
 });
 
 export type MessageJob = z.infer<typeof messageJobSchema>;

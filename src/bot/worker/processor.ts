@@ -1,20 +1,21 @@
-import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { ChatRestClient, WireMessage } from '../../client/chat-rest-client.js';
 import { ChatApiError } from '../../client/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
 import type { AnalyzeResult, ModelProvider } from '../../providers/types.js';
 import type { BotStats, StatsSink } from '../bot-stats.js';
+import { CommandGate } from '../command-gate.js';
 import { parseCommand } from '../decide/commands.js';
 import { skipReason, targetLanguages } from '../decide/language-need.js';
 import { classifyIncoming } from '../decide/message-filter.js';
 import { htmlToText } from '../decide/text.js';
-import { messageJobSchema, type MessageJob } from '../queue/jobs.js';
+import { messageJobId, messageJobSchema, type MessageJob } from '../queue/jobs.js';
 import type { SentimentStore } from '../sentiment-store.js';
 import type { SettingsStore } from '../settings-store.js';
 import type { TranslationCache } from '../translation-cache.js';
 import { composePost, composeReply } from './compose.js';
-import type { Poster } from './poster.js';
+import { PostBusyError, type Poster } from './poster.js';
 import { runCommand } from './run-command.js';
 import { translateStep } from './translate-step.js';
 
@@ -25,6 +26,8 @@ export interface ProcessorDeps {
   provider: ModelProvider;
   cache: TranslationCache;
   poster: Poster;
+  /** Keeps a thread's commands ahead of the messages sent after them. */
+  commands?: CommandGate;
   sentiment: SentimentStore;
   stats: BotStats;
   queue: Queue;
@@ -36,6 +39,13 @@ export interface ProcessorDeps {
 /** A change enqueued within this long of happening counts as live for the end-to-end latency. */
 const LIVE_ENQUEUE_MS = 60_000;
 
+/** A command sent before this message in its thread is not done yet. */
+class CommandPendingError extends Error {
+  constructor() {
+    super('an earlier command in the thread is still pending');
+  }
+}
+
 /** What a job did, kept as its return value (the dashboard shows it). */
 export interface JobOutcome {
   outcome: string;
@@ -46,12 +56,15 @@ export interface JobOutcome {
 
 /** The worker's job handler: decide, translate and/or analyse, post back — idempotently. */
 export function createProcessor(deps: ProcessorDeps) {
-  return async (job: Job): Promise<JobOutcome> => {
+  return async (job: Job, token?: string): Promise<JobOutcome> => {
     const data = messageJobSchema.parse(job.data);
     const log = deps.logger.child({ jobId: job.id, threadId: data.threadId, messageId: data.messageId, attempt: job.attemptsMade + 1 });
     const started = performance.now();
     // The job's counters are written once, when it ends, not one round trip per update.
     const stats = deps.stats.batch();
+    // A command's job, once it ends for good, lets the thread's later messages go.
+    const command = deps.commands && CommandGate.isCommand(data) ? deps.commands : undefined;
+    let ended = true;
     try {
       const result = await handle({ ...deps, stats }, job, data, log);
       stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
@@ -59,8 +72,19 @@ export function createProcessor(deps: ProcessorDeps) {
       log.debug({ outcome: result.outcome }, 'job done');
       return result;
     } catch (err) {
+      if (err instanceof PostBusyError || err instanceof CommandPendingError) {
+        // Another version of this message is being posted, or an earlier command in the thread is
+        // not done yet: come back shortly, without spending an attempt.
+        ended = false;
+        log.debug({ reason: err.message }, 'job delayed');
+        await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
+        throw new DelayedError();
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      ended = lastAttempt || err instanceof ProviderPermanentError || (err instanceof ChatApiError && !err.transient && err.status !== 401);
       if (err instanceof ProviderRateLimitError) {
         // The provider said wait: pause the whole queue for that long without spending an attempt.
+        ended = false;
         stats.incr({ rateLimited: 1 });
         await deps.queue.rateLimit(err.retryAfterMs);
         throw new RateLimitError();
@@ -72,7 +96,10 @@ export function createProcessor(deps: ProcessorDeps) {
       throw err;
     } finally {
       // Counters are telemetry: failing to write them must not fail (and repeat) a job that posted.
-      await stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats'));
+      await Promise.all([
+        stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats')),
+        ended && command?.done(data.threadId, data.messageId).catch((err: Error) => log.warn({ err: err.message }, 'could not clear the command note')),
+      ]);
     }
   };
 }
@@ -83,37 +110,47 @@ type JobDeps = Omit<ProcessorDeps, 'stats'> & { stats: StatsSink };
 async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): Promise<JobOutcome> {
   const live = data.kind !== 'deleted';
   // Independent reads, fetched together: settings, the message as it is now, who reads what.
-  const [settings, fetched, allReaders] = await Promise.all([
+  const [settings, fetched, allReaders, commandPending] = await Promise.all([
     deps.settings.get(data.threadId),
-    // A failed fetch counts only if the bot still serves the thread (checked first, below).
-    live ? currentMessage(deps.client, data).catch((err: unknown) => ({ failed: err })) : null,
+    // The job carries the message; a job from an older producer reads it from the backend. A failed
+    // fetch counts only if the bot still serves the thread (checked first, below).
+    live && !data.message ? currentMessage(deps.client, data).catch((err: unknown) => ({ failed: err })) : null,
     live ? deps.settings.readers(data.threadId) : ({} as Record<string, string[]>),
+    // Only a message (not a command, not a delete) waits for earlier commands.
+    live && deps.commands && !CommandGate.isCommand(data)
+      ? deps.commands.pendingBefore(data.threadId, data.kind === 'received' ? Number(data.messageId) : data.changedAt)
+      : false,
   ]);
   if (!settings) return { outcome: 'skipped: bot not in thread' };
   const source = { id: data.messageId, createdOn: Number(data.messageId) };
-  const rerun = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
+  // Retried, or started again after a stall: a post may exist that was never recorded. (A job that
+  // waited for another's post lock has started more than once too, but that is no rerun.)
+  const attempt = { jobId: job.id ?? messageJobId(data), rerun: job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0 };
 
   if (data.kind === 'deleted') {
-    const removed = await deps.poster.remove(data.threadId, source, { forever: true });
+    const removed = await deps.poster.remove(data.threadId, source, { ...attempt, forever: true });
     return { outcome: removed ? 'deleted bot post' : 'skipped: no bot post to delete' };
   }
 
   if (fetched && 'failed' in fetched) throw fetched.failed;
-  const message = fetched;
+  const message = data.message ?? (fetched ? fromWire(fetched) : null);
   if (!message) return { outcome: 'skipped: message gone' };
-  if (message.version !== data.version) return { outcome: 'skipped: superseded by a newer version' };
+  if (fetched && fetched.version !== data.version) return { outcome: 'skipped: superseded by a newer version' };
 
-  const senderId = message.senderCommunicationIdentifier?.communicationUser?.id ?? message.senderCommunicationIdentifier?.rawId ?? '';
-  const text = message.content?.message ?? '';
+  const senderId = message.senderId;
+  const text = message.content;
   const decision = classifyIncoming({ type: message.type, senderId, content: text, metadata: message.metadata }, deps.botId);
   if (!decision.handle) {
     if (decision.reason !== 'command' || data.kind !== 'received') return { outcome: `skipped: ${decision.reason}` };
     const cmd = parseCommand(text, message.type === 'html' ? 'html' : 'text');
     if (!cmd) return { outcome: 'skipped: not a command' };
-    const answer = await runCommand(cmd, data.threadId, senderId, deps.settings);
-    await deps.poster.reply(data.threadId, source, composeReply(answer, data.messageId), rerun);
-    return { outcome: `command: ${cmd.kind}` };
+    // Applied only while no answer was posted: a command seen again (backfill, a rerun) is not re-applied.
+    const answered = await deps.poster.reply(data.threadId, source, attempt, async () =>
+      composeReply(await runCommand(cmd, data.threadId, senderId, deps.settings), data.messageId),
+    );
+    return { outcome: answered ? `command: ${cmd.kind}` : 'skipped: command already answered' };
   }
+  if (commandPending) throw new CommandPendingError();
   if (!settings.enabled) return { outcome: 'skipped: bot is off in this thread' };
 
   const format = decision.format;
@@ -167,7 +204,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   const hasTranslation = Object.keys(translations).length + Object.keys(untranslated).length > 0;
   if (!hasTranslation && !postAnalysis) {
     // An edit that no longer needs a translation takes the old post away.
-    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source, { forever: false });
+    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source, { ...attempt, forever: false });
     return { outcome: targets.length || analysis ? 'analysed, not posted' : 'skipped: nothing to translate', modelMs, modelCalls };
   }
   const post = composePost({
@@ -178,12 +215,23 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
     untranslated,
     analysis: postAnalysis ? analysis : undefined,
   });
-  const how = await deps.poster.upsert(data.threadId, source, post, rerun);
+  const how = await deps.poster.upsert(data.threadId, source, post, attempt);
   deps.stats.incr({ posted: how === 'unchanged' ? 0 : 1 });
   // Backfill and catch-up enqueue old messages; their age is not the pipeline's latency.
   if (data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS) deps.stats.latency('e2e', Date.now() - data.changedAt);
   log.info({ how, languages: Object.keys(translations) }, 'bot post');
   return { outcome: how, languages: Object.keys(translations), modelMs, modelCalls };
+}
+
+/** A message read from the backend, in the shape jobs carry. */
+function fromWire(m: WireMessage): NonNullable<MessageJob['message']> {
+  return {
+    type: m.type,
+    content: m.content?.message ?? '',
+    senderId: m.senderCommunicationIdentifier?.communicationUser?.id ?? m.senderCommunicationIdentifier?.rawId ?? '',
+    senderDisplayName: m.senderDisplayName,
+    metadata: m.metadata,
+  };
 }
 
 /** The message as the backend has it now, or `null` when it is gone. */

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import { ensureBotIdentity } from '../../bot/bot-identity.js';
 import { changeOf, Intake, type MessageChange } from '../../bot/intake.js';
 import { messageJobId } from '../../bot/queue/jobs.js';
+import { CommandGate } from '../../bot/command-gate.js';
 import { RedisKeys } from '../../bot/redis-keys.js';
 import { SettingsStore } from '../../bot/settings-store.js';
 import { AdminClient } from '../../client/admin-client.js';
@@ -92,7 +93,7 @@ export async function backfill(config: Config, args: BackfillArgs): Promise<Back
     // Already finished before this run: its jobs exist, so enqueueing them again changes nothing.
     for (const id of ids) await check(id, false);
     const alreadyDone = ids.length - pending.size;
-    const intake = new Intake(queue, settings, logger);
+    const intake = new Intake(queue, settings, logger, new CommandGate(redis, keys));
     for (const change of changes) if (pending.has(messageJobId(change))) await intake.enqueue(change);
     out.write(`backfill ${args.threadId} since ${since.toISOString()}: ${ids.length} messages, ${alreadyDone} already handled, ${pending.size} queued\n`);
     const result = { messages: ids.length, alreadyDone, completed: 0, failed: 0, timedOut: false };

@@ -84,6 +84,30 @@ describe('translation', () => {
     expect(only!.metadata?.parleySourceVersion).toBe(edited.version);
   });
 
+  it('makes one post when the original and its edit reach the poster at the same moment', async () => {
+    const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Both model answers are held, then released together: both jobs post at once.
+    fake.script({ type: 'ok', until: gate }, { type: 'ok', until: gate });
+    const firstCall = new Promise<void>((resolve) => nextRequest.push(resolve));
+    const m = backend.chat.sendMessage(users[0]!, threadId, text('Lunch is at the usual place'));
+    await firstCall;
+    const secondCall = new Promise<void>((resolve) => nextRequest.push(resolve));
+    const edited = backend.chat.updateMessage(users[0]!, threadId, m.id, { content: 'Lunch is at the new place' });
+    await secondCall;
+    release();
+
+    const outcomes = [await outcomeOf(m), await outcomeOf(edited, 'edited')].map((o) => o.outcome).sort();
+    // One job posts; the other waited for the post lock, then updated (or kept) that post.
+    expect(outcomes.filter((o) => o === 'posted')).toHaveLength(1);
+    const [only, ...more] = botPostsBySource(backend, users[0]!, threadId, bot.botId).get(m.id)!;
+    expect(more).toEqual([]);
+    expect(watch.postsFor(threadId, m.id)).toHaveLength(1);
+    expect(only!.content.message).toBe('[es] [es] Lunch is at the new place');
+    expect(only!.metadata?.parleySourceVersion).toBe(edited.version);
+  });
+
   it('leaves no post when the original is deleted while it is being translated', async () => {
     const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
     fake.script({ type: 'ok', latencyMs: 1000 });
@@ -182,6 +206,16 @@ describe('commands', () => {
     expect(await outcomeOf(whileOff)).toMatchObject({ outcome: 'skipped: bot is off in this thread' });
     expect(watch.postsFor(threadId, whileOff.id)).toEqual([]);
 
+    expect(await command(alice, '/parley on')).toBe('parley: on. New messages will be translated.');
+
+    // Messages sent right behind "/parley off" wait for it, although jobs run concurrently.
+    const off = backend.chat.sendMessage(alice, threadId, text('/parley off'));
+    const rightBehind = ['First right after off', 'Second right after off', 'Third right after off'].map((line) =>
+      backend.chat.sendMessage(bob, threadId, text(line)),
+    );
+    for (const m of rightBehind) expect(await outcomeOf(m)).toMatchObject({ outcome: 'skipped: bot is off in this thread' });
+    expect(await outcomeOf(off)).toMatchObject({ outcome: 'command: off' });
+    for (const m of rightBehind) expect(watch.postsFor(threadId, m.id)).toEqual([]);
     expect(await command(alice, '/parley on')).toBe('parley: on. New messages will be translated.');
     expect(await translated('Translations are back again')).toContain('[de] [de] Translations are back again');
 
