@@ -188,6 +188,8 @@ interface RunResult {
   botLoopP99: number;
   /** Job start → job finished, minus the model delay (ms, sorted): what a worker slot costs beyond the model. */
   slot: number[];
+  /** The model call as the worker timed it, minus the fake's delay (ms, sorted): client and network cost. */
+  modelCall: number[];
 }
 
 let counter = 0;
@@ -268,16 +270,19 @@ async function run(bot: BotChild, threads: Array<{ threadId: string; user: strin
 
   const stages: Stages = { listener: [], queue: [], worker: [] };
   const slot: number[] = [];
+  const modelCall: number[] = [];
   for (const t of traces) {
     const job = await queue.getJob(messageJobId(t.job));
     if (!job?.processedOn) continue;
     if (job.finishedOn) slot.push(job.finishedOn - job.processedOn - modelMs);
+    const took = (job.returnvalue as { modelMs?: number } | null)?.modelMs;
+    if (took !== undefined) modelCall.push(took - modelMs);
     const enqueued = (job.data as MessageJob).enqueuedAt;
     stages.listener.push(enqueued - t.sent);
     stages.queue.push(job.processedOn - enqueued);
     stages.worker.push(t.posted - job.processedOn - modelMs);
   }
-  for (const list of [...(Object.values(stages) as number[][]), slot]) list.sort((a, b) => a - b);
+  for (const list of [...(Object.values(stages) as number[][]), slot, modelCall]) list.sort((a, b) => a - b);
   return {
     stages: stages.worker.length ? stages : undefined,
     messages: sent,
@@ -288,6 +293,7 @@ async function run(bot: BotChild, threads: Array<{ threadId: string; user: strin
     botCpuMs,
     botLoopP99: after.loopDelayP99Ms!,
     slot,
+    modelCall,
   };
 }
 
@@ -366,13 +372,14 @@ for (const r of rows) {
 console.log('');
 console.log("where parley's time goes (p50 / p99, ms; model delay subtracted):");
 console.log('  open loop:   listener = send → enqueued, queue = enqueued → job start, worker = job start → post');
-console.log('  closed loop: slot = job start → job end (what one worker slot costs beyond the model), bot event-loop delay p99');
+console.log('  closed loop: slot = job start → job end (what one worker slot costs beyond the model), of it the model call');
+console.log('               beyond the model delay (client, HTTP, fake server), and the bot event-loop delay p99');
 const both = (xs: number[]) => `${f(pct(xs, 50))} / ${f(pct(xs, 99))}`.padStart(13);
 for (const r of rows.filter((x) => x.rate.stages)) {
   const st = r.rate.stages!;
   console.log(
     `  ${`${r.modelMs} ms`.padStart(6)} conc ${r.conc.padStart(2)}: listener ${both(st.listener)}  queue ${both(st.queue)}  worker ${both(st.worker)}` +
-      `  | slot ${both(r.throughput.slot)}  loop delay ${f(r.throughput.botLoopP99)}`,
+      `  | slot ${both(r.throughput.slot)}  model call ${both(r.throughput.modelCall)}  loop delay ${f(r.throughput.botLoopP99)}`,
   );
 }
 console.log('');

@@ -161,6 +161,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   let modelMs = 0;
   let modelCalls = 0;
   let targets: string[] = [];
+  let cacheWrite: Promise<void> = Promise.resolve();
 
   if (settings.mode !== 'analyze' && !skipReason(text, { format })) {
     const detected = deps.provider.detectLanguage(plain);
@@ -175,7 +176,9 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
     if (targets.length) {
       const sourceLanguage = detected.confidence >= deps.detectThreshold ? (detected.language ?? undefined) : undefined;
       const r = await translateStep(text, format, targets, { ...deps, sourceLanguage, lastAttempt });
-      ({ translations, untranslated, modelMs, modelCalls } = r);
+      ({ translations, untranslated, modelMs, modelCalls, cacheWrite } = r);
+      // Settled here too, so an early return below never leaves it unobserved.
+      cacheWrite.catch(() => undefined);
     }
   }
 
@@ -205,6 +208,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   if (!hasTranslation && !postAnalysis) {
     // An edit that no longer needs a translation takes the old post away.
     if (data.kind === 'edited') await deps.poster.remove(data.threadId, source, { ...attempt, forever: false });
+    await cacheWrite;
     return { outcome: targets.length || analysis ? 'analysed, not posted' : 'skipped: nothing to translate', modelMs, modelCalls };
   }
   const post = composePost({
@@ -216,6 +220,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
     analysis: postAnalysis ? analysis : undefined,
   });
   const how = await deps.poster.upsert(data.threadId, source, post, attempt);
+  await cacheWrite;
   deps.stats.incr({ posted: how === 'unchanged' ? 0 : 1 });
   // Backfill and catch-up enqueue old messages; their age is not the pipeline's latency.
   if (data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS) deps.stats.latency('e2e', Date.now() - data.changedAt);

@@ -18,6 +18,11 @@ export interface TranslateOutcome {
   untranslated: Record<string, string>;
   modelMs: number;
   modelCalls: number;
+  /**
+   * The cache write of the new translations, still in flight: the caller posts meanwhile (the write
+   * and the post's first Redis call share one round trip) and awaits it before the job ends.
+   */
+  cacheWrite: Promise<void>;
 }
 
 /**
@@ -38,7 +43,7 @@ export async function translateStep(
   const cached = await cache.getMany(prot.text, targets, scope);
   const missing = targets.filter((l) => cached[l] === undefined);
   await stats.incr({ cacheHits: targets.length - missing.length, cacheMisses: missing.length });
-  const out: TranslateOutcome = { translations: {}, untranslated: {}, modelMs: 0, modelCalls: 0 };
+  const out: TranslateOutcome = { translations: {}, untranslated: {}, modelMs: 0, modelCalls: 0, cacheWrite: Promise.resolve() };
   for (const [l, t] of Object.entries(cached)) {
     const r = restore(t, prot.placeholders, format);
     if (r.ok) out.translations[l] = r.text;
@@ -72,8 +77,10 @@ export async function translateStep(
       out.translations[l] = r.text;
     } else problems[l] = r.problem;
   }
-  await cache.putMany(prot.text, good, scope);
+  out.cacheWrite = cache.putMany(prot.text, good, scope);
   if (Object.keys(problems).length) {
+    // The good ones are cached before the retry, so it asks only for the rest.
+    await out.cacheWrite;
     if (!deps.lastAttempt) throw new CorruptTranslationError(problems);
     for (const [l, p] of Object.entries(problems)) out.untranslated[l] = `the translation came back damaged (${p})`;
     await stats.incr({ untranslated: Object.keys(problems).length });

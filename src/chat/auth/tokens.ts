@@ -22,6 +22,14 @@ export type TokenFailure = 'malformed' | 'signature' | 'expired';
  */
 export class TokenService {
   private readonly secret: Uint8Array;
+  /**
+   * Tokens whose signature was verified, with their claims: clients send the same token on every
+   * call, and jose's WebCrypto verification costs two thread-pool round trips per request. Expiry is
+   * still checked on every use, and revocation by the caller (token generation). Bounded: the
+   * oldest entry goes first. (A Map, not a cache library: insertion order is all it needs.)
+   */
+  private readonly verified = new Map<string, TokenClaims>();
+  private static readonly VERIFIED_MAX = 10_000;
 
   constructor(
     accessKey: string,
@@ -51,6 +59,21 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<TokenClaims | TokenFailure> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > this.clock()) return known;
+      this.verified.delete(token);
+      return 'expired';
+    }
+    const result = await this.verifySignature(token);
+    if (typeof result !== 'string') {
+      if (this.verified.size >= TokenService.VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, result);
+    }
+    return result;
+  }
+
+  private async verifySignature(token: string): Promise<TokenClaims | TokenFailure> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         algorithms: ['HS256'],
