@@ -42,9 +42,8 @@ export class TranslationCache {
   async putMany(text: string, translations: Record<string, string>, scope: CacheScope): Promise<void> {
     const entries = Object.entries(translations);
     if (entries.length === 0) return;
-    // A pipeline, not a transaction: each entry stands alone.
-    const pipeline = this.redis.pipeline();
-    for (const [l, t] of entries) pipeline.set(this.key(text, l, scope), t, 'EX', this.ttlSeconds);
-    await pipeline.exec();
+    // Plain commands, not a transaction (each entry stands alone): sent together by the
+    // connection's auto-pipelining, without the cost of building a Pipeline object.
+    await Promise.all(entries.map(([l, t]) => this.redis.set(this.key(text, l, scope), t, 'EX', this.ttlSeconds)));
   }
 }
