@@ -1,3 +1,4 @@
+import { httpFetch } from '../lib/http-fetch.js';
 import { ChatApiError, toChatApiError } from './errors.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -42,7 +43,7 @@ export class ChatRestClient {
 
   constructor(private readonly options: RestClientOptions) {
     this.base = options.endpoint.replace(/\/$/, '');
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = options.fetch ?? httpFetch;
   }
 
   async sendMessage(threadId: string, body: { content: string; type?: 'text' | 'html'; senderDisplayName?: string; metadata?: Record<string, string> }): Promise<string> {

@@ -12,6 +12,7 @@
  * (status, headers, body, request id) is untouched, so the SDK still builds its `RateLimitError`.
  */
 import OpenAI, { AzureOpenAI } from 'openai';
+import { httpFetch } from '../lib/http-fetch.js';
 
 /** Azure OpenAI: the deployment name replaces the model in the URL. */
 export interface AzureOpenAIOptions {
@@ -36,7 +37,7 @@ export interface OpenAIClientOptions {
   maxRetries?: number;
   /** Let the SDK also wait out 429s itself (for callers without a queue). @defaultValue false */
   retryRateLimits?: boolean;
-  /** `fetch` to use (tests, proxies). @defaultValue globalThis.fetch */
+  /** `fetch` to use (tests, proxies). @defaultValue {@link httpFetch} */
   fetch?: typeof fetch;
 }
 
@@ -49,7 +50,7 @@ export const DEFAULT_MAX_RETRIES = 2;
 const NO_KEY = 'no-key-configured';
 
 /** A `fetch` whose 429 responses tell the `openai` SDK not to retry them. */
-export function failFastOnRateLimit(fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
+export function failFastOnRateLimit(fetchImpl: typeof fetch = httpFetch): typeof fetch {
   return async (input, init) => {
     const response = await fetchImpl(input, init);
     if (response.status !== 429) return response;
@@ -71,7 +72,7 @@ export function createOpenAIClient(options: OpenAIClientOptions): OpenAI {
     timeoutMs = DEFAULT_TIMEOUT_MS,
     maxRetries = DEFAULT_MAX_RETRIES,
     retryRateLimits = false,
-    fetch: fetchImpl = globalThis.fetch,
+    fetch: fetchImpl = httpFetch,
   } = options;
   const common = {
     apiKey,
