@@ -8,7 +8,7 @@ import type { BotStats, StatsSink } from '../bot-stats.js';
 import { CommandGate } from '../command-gate.js';
 import { parseCommand } from '../decide/commands.js';
 import { skipReason, targetLanguages } from '../decide/language-need.js';
-import { classifyIncoming } from '../decide/message-filter.js';
+import { classifyIncoming, messageFormat } from '../decide/message-filter.js';
 import { htmlToText } from '../decide/text.js';
 import { messageJobId, messageJobSchema, type MessageJob } from '../queue/jobs.js';
 import type { SentimentStore } from '../sentiment-store.js';
@@ -17,7 +17,7 @@ import type { TranslationCache } from '../translation-cache.js';
 import { composePost, composeReply } from './compose.js';
 import { PostBusyError, type Poster } from './poster.js';
 import { runCommand } from './run-command.js';
-import { translateStep } from './translate-step.js';
+import { prefetchCached, translateStep, type Prefetched } from './translate-step.js';
 
 export interface ProcessorDeps {
   botId: string;
@@ -56,6 +56,7 @@ export interface JobOutcome {
 
 /** The worker's job handler: decide, translate and/or analyse, post back — idempotently. */
 export function createProcessor(deps: ProcessorDeps) {
+  const recentTargets = new RecentTargets();
   return async (job: Job, token?: string): Promise<JobOutcome> => {
     const data = messageJobSchema.parse(job.data);
     const log = deps.logger.child({ jobId: job.id, threadId: data.threadId, messageId: data.messageId, attempt: job.attemptsMade + 1 });
@@ -66,7 +67,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const command = deps.commands && CommandGate.isCommand(data) ? deps.commands : undefined;
     let ended = true;
     try {
-      const result = await handle({ ...deps, stats }, job, data, log);
+      const result = await handle({ ...deps, stats, recentTargets }, job, data, log);
       stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
       stats.latency('processing', performance.now() - started);
       log.debug({ outcome: result.outcome }, 'job done');
@@ -104,11 +105,32 @@ export function createProcessor(deps: ProcessorDeps) {
   };
 }
 
-/** What `handle` gets: the job's own stats batch in place of the shared counters. */
-type JobDeps = Omit<ProcessorDeps, 'stats'> & { stats: StatsSink };
+/** What `handle` gets: the job's own stats batch in place of the shared counters, and the guesses. */
+type JobDeps = Omit<ProcessorDeps, 'stats'> & { stats: StatsSink; recentTargets: RecentTargets };
+
+/** The target languages each thread needed last, to start the cache lookup early (bounded). */
+class RecentTargets {
+  private readonly map = new Map<string, string[]>();
+  get(threadId: string): string[] | undefined {
+    return this.map.get(threadId);
+  }
+  set(threadId: string, languages: string[]): void {
+    this.map.delete(threadId);
+    if (this.map.size >= 10_000) this.map.delete(this.map.keys().next().value!);
+    this.map.set(threadId, languages);
+  }
+}
 
 async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): Promise<JobOutcome> {
   const live = data.kind !== 'deleted';
+  // Started with the reads below (one round trip): the cache lookup for what the thread needed last.
+  const guess = data.message && live ? deps.recentTargets.get(data.threadId) : undefined;
+  const guessFormat = data.message ? messageFormat(data.message.type) : null;
+  let prefetched: Promise<Prefetched> | undefined;
+  if (guess?.length && guessFormat && data.message) {
+    prefetched = prefetchCached(data.message.content, guessFormat, guess, deps);
+    prefetched.catch(() => undefined); // used, or not, by translateStep; never left unobserved
+  }
   // Independent reads, fetched together: settings, the message as it is now, who reads what.
   const [settings, fetched, allReaders, commandPending] = await Promise.all([
     deps.settings.get(data.threadId),
@@ -175,7 +197,8 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
     });
     if (targets.length) {
       const sourceLanguage = detected.confidence >= deps.detectThreshold ? (detected.language ?? undefined) : undefined;
-      const r = await translateStep(text, format, targets, { ...deps, sourceLanguage, lastAttempt });
+      deps.recentTargets.set(data.threadId, targets);
+      const r = await translateStep(text, format, targets, { ...deps, sourceLanguage, lastAttempt, prefetched: format === guessFormat ? prefetched : undefined });
       ({ translations, untranslated, modelMs, modelCalls, cacheWrite } = r);
       // Settled here too, so an early return below never leaves it unobserved.
       cacheWrite.catch(() => undefined);

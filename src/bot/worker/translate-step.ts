@@ -35,12 +35,24 @@ export async function translateStep(
   text: string,
   format: MessageFormat,
   targets: string[],
-  deps: { provider: ModelProvider; cache: TranslationCache; stats: StatsSink; sourceLanguage?: string; lastAttempt: boolean; signal?: AbortSignal },
+  deps: {
+    provider: ModelProvider;
+    cache: TranslationCache;
+    stats: StatsSink;
+    sourceLanguage?: string;
+    lastAttempt: boolean;
+    signal?: AbortSignal;
+    /** A cache lookup already under way for some languages (see {@link prefetchCached}). */
+    prefetched?: Promise<Prefetched>;
+  },
 ): Promise<TranslateOutcome> {
   const { provider, cache, stats } = deps;
   const prot = protect(text, format);
-  const scope = { provider: provider.name, model: provider.model, promptVersion: provider.promptVersion, format };
-  const cached = await cache.getMany(prot.text, targets, scope);
+  const scope = cacheScope(provider, format);
+  const early = deps.prefetched ? await deps.prefetched.catch(() => undefined) : undefined;
+  const usable = early && early.protectedText === prot.text ? early : undefined;
+  const rest = targets.filter((l) => !usable?.languages.includes(l));
+  const cached = { ...pick(usable?.values ?? {}, targets), ...(rest.length ? await cache.getMany(prot.text, rest, scope) : {}) };
   const missing = targets.filter((l) => cached[l] === undefined);
   await stats.incr({ cacheHits: targets.length - missing.length, cacheMisses: missing.length });
   const out: TranslateOutcome = { translations: {}, untranslated: {}, modelMs: 0, modelCalls: 0, cacheWrite: Promise.resolve() };
@@ -86,4 +98,30 @@ export async function translateStep(
     await stats.incr({ untranslated: Object.keys(problems).length });
   }
   return out;
+}
+
+/** A cache lookup made before the job knew its target languages. */
+export interface Prefetched {
+  protectedText: string;
+  languages: string[];
+  values: Record<string, string>;
+}
+
+const cacheScope = (provider: ModelProvider, format: MessageFormat) => ({
+  provider: provider.name,
+  model: provider.model,
+  promptVersion: provider.promptVersion,
+  format,
+});
+
+const pick = (values: Record<string, string>, langs: string[]) => Object.fromEntries(Object.entries(values).filter(([l]) => langs.includes(l)));
+
+/**
+ * Starts the cache lookup for `languages` (what the thread needed last time) at once, so it shares
+ * a round trip with the job's other first reads instead of waiting for them; `translateStep` then
+ * only looks up languages the guess missed.
+ */
+export function prefetchCached(text: string, format: MessageFormat, languages: string[], deps: { provider: ModelProvider; cache: TranslationCache }): Promise<Prefetched> {
+  const protectedText = protect(text, format).text;
+  return deps.cache.getMany(protectedText, languages, cacheScope(deps.provider, format)).then((values) => ({ protectedText, languages, values }));
 }
