@@ -18,7 +18,15 @@ describe('backfill parsing', () => {
   it('maps listed messages to the listener’s changes, skipping the bot’s own, bot posts and system messages', () => {
     const base = { sequenceId: '1', version: '5', createdOn: '2026-11-25T11:00:00Z', senderCommunicationIdentifier: { rawId: 'u1' } };
     const m = (over: Partial<WireMessage>): WireMessage => ({ id: '5', type: 'text', ...base, ...over }) as WireMessage;
-    expect(changeOf('t', m({}), 'bot')).toEqual({ threadId: 't', messageId: '5', version: '5', kind: 'received', changedAt: Date.parse(base.createdOn) });
+    expect(changeOf('t', m({ content: { message: 'hola' }, senderDisplayName: 'Ana' }), 'bot')).toEqual({
+      threadId: 't',
+      messageId: '5',
+      version: '5',
+      kind: 'received',
+      changedAt: Date.parse(base.createdOn),
+      // The job carries the message, so the worker needs no read.
+      message: { type: 'text', content: 'hola', senderId: 'u1', senderDisplayName: 'Ana', metadata: undefined },
+    });
     expect(changeOf('t', m({ editedOn: '2026-11-25T11:05:00Z', version: '9' }), 'bot')).toMatchObject({ kind: 'edited', version: '9' });
     expect(changeOf('t', m({ deletedOn: '2026-11-25T11:06:00Z' }), 'bot')).toMatchObject({ kind: 'deleted' });
     expect(changeOf('t', m({ senderCommunicationIdentifier: { rawId: 'bot' } }), 'bot')).toBeNull();
