@@ -6,17 +6,18 @@ import type { MessageJob } from './queue/jobs.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
- * A command waits no longer than this: a command job that never finishes (removed by hand, say)
- * holds up the messages after it for at most this long after it was sent.
+ * A note is ignored this long after its command was sent, whatever its job is doing: a safety net
+ * only (notes of ended jobs are dropped as soon as a message meets them).
  */
 const HOLD_MS = 120_000;
 
 /**
  * Keeps a thread's `/parley …` commands ahead of the messages sent after them, although workers run
- * jobs concurrently: the intake notes each command (a sorted set per thread, scored by message id,
- * which is the send time) before enqueueing it, a message job whose change came later waits while
- * such a command is still pending, and the command's job takes its note away when it ends. So
- * "/parley off" followed at once by a message never translates that message.
+ * jobs concurrently: the intake notes each command's job (a sorted set per thread, scored by message
+ * id, which is the send time) before enqueueing it, a message job whose change came later waits while
+ * such a command's job is still to run, and the command's job takes its note away when it ends. So
+ * "/parley off" followed at once by a message never translates that message. A note whose job has
+ * ended or is gone (a redelivered event re-notes a finished command) is dropped when met.
  */
 export class CommandGate {
   constructor(
@@ -33,20 +34,27 @@ export class CommandGate {
     return isCommandText(format === 'html' ? htmlToText(job.message.content) : job.message.content);
   }
 
-  /** Notes a command before its job is enqueued. */
-  async note(threadId: string, messageId: string): Promise<void> {
-    const key = this.keys.commands(threadId);
-    await this.redis.multi().zadd(key, Number(messageId), messageId).pexpire(key, HOLD_MS * 2).exec();
+  /** Notes a command's job before it is enqueued. */
+  async note(job: Pick<MessageJob, 'threadId' | 'messageId'>, jobId: string): Promise<void> {
+    const key = this.keys.commands(job.threadId);
+    await this.redis.multi().zadd(key, Number(job.messageId), jobId).pexpire(key, HOLD_MS * 2).exec();
   }
 
   /** The command's job ended (done, skipped or failed for good). */
-  async done(threadId: string, messageId: string): Promise<void> {
-    await this.redis.zrem(this.keys.commands(threadId), messageId);
+  async done(threadId: string, jobId: string): Promise<void> {
+    await this.redis.zrem(this.keys.commands(threadId), jobId);
   }
 
-  /** Whether a command sent before `at` (a message id or change time) is still pending. */
-  async pendingBefore(threadId: string, at: number): Promise<boolean> {
-    const ids = await this.redis.zrangebyscore(this.keys.commands(threadId), this.now() - HOLD_MS, `(${at}`, 'LIMIT', 0, 1);
-    return ids.length > 0;
+  /**
+   * Whether a command sent before `at` (a message id or change time) is still to run. `running`
+   * tells whether a noted job is still queued or active; notes of ended or vanished jobs are dropped.
+   */
+  async pendingBefore(threadId: string, at: number, running: (jobId: string) => Promise<boolean>): Promise<boolean> {
+    const key = this.keys.commands(threadId);
+    for (const jobId of await this.redis.zrangebyscore(key, this.now() - HOLD_MS, `(${at}`)) {
+      if (await running(jobId)) return true;
+      await this.redis.zrem(key, jobId);
+    }
+    return false;
   }
 }

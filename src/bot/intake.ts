@@ -40,8 +40,9 @@ export class Intake {
 
   async enqueue(change: MessageChange): Promise<void> {
     const data = messageJobSchema.parse({ ...change, enqueuedAt: this.clock() });
-    if (this.commands && CommandGate.isCommand(data)) await this.commands.note(data.threadId, data.messageId);
-    await this.queue.add(JOB.message, data, { jobId: messageJobId(data) });
+    const jobId = messageJobId(data);
+    if (this.commands && CommandGate.isCommand(data)) await this.commands.note(data, jobId);
+    await this.queue.add(JOB.message, data, { jobId });
     await this.settings.advanceCursor(change.threadId, change.changedAt);
     this.logger.debug({ threadId: change.threadId, messageId: change.messageId, kind: change.kind }, 'enqueued');
   }

@@ -99,7 +99,7 @@ export function createProcessor(deps: ProcessorDeps) {
       // Counters are telemetry: failing to write them must not fail (and repeat) a job that posted.
       await Promise.all([
         stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats')),
-        ended && command?.done(data.threadId, data.messageId).catch((err: Error) => log.warn({ err: err.message }, 'could not clear the command note')),
+        ended && command?.done(data.threadId, job.id ?? messageJobId(data)).catch((err: Error) => log.warn({ err: err.message }, 'could not clear the command note')),
       ]);
     }
   };
@@ -140,7 +140,10 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
     live ? deps.settings.readers(data.threadId) : ({} as Record<string, string[]>),
     // Only a message (not a command, not a delete) waits for earlier commands.
     live && deps.commands && !CommandGate.isCommand(data)
-      ? deps.commands.pendingBefore(data.threadId, data.kind === 'received' ? Number(data.messageId) : data.changedAt)
+      ? deps.commands.pendingBefore(data.threadId, data.kind === 'received' ? Number(data.messageId) : data.changedAt, async (id) => {
+          const state = await deps.queue.getJobState(id);
+          return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+        })
       : false,
   ]);
   if (!settings) return { outcome: 'skipped: bot not in thread' };

@@ -4,7 +4,10 @@
  * changes count towards the end-to-end latency.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CommandGate } from '../../../src/bot/command-gate.js';
+import { Intake } from '../../../src/bot/intake.js';
 import { JOB, messageJobId, type MessageJob } from '../../../src/bot/queue/jobs.js';
+import { createLogger } from '../../../src/lib/logger.js';
 import type { JobOutcome } from '../../../src/bot/worker/processor.js';
 import { type BotStack, botPostsBySource, jobFinished, jobIdOf, startBotStack, threadWithBot } from '../../support/bot-env.js';
 
@@ -78,4 +81,27 @@ it('counts only live changes in the end-to-end latency, not backfilled or caught
   const live = backend.chat.sendMessage(users[0]!, threadId, text('A brand new message right now'));
   expect(((await jobFinished(bot, jobIdOf(live))).returnvalue as JobOutcome).outcome).toBe('posted');
   expect(await samples()).toBe(before + 1);
+});
+
+it('does not hold messages back for a command event delivered again after its job finished', async () => {
+  const { backend, bot } = stack;
+  const { threadId, users } = await threadWithBot(backend, bot, { languages: ['it'] });
+  const command = backend.chat.sendMessage(users[0]!, threadId, text('/parley status'));
+  expect(((await jobFinished(bot, jobIdOf(command))).returnvalue as JobOutcome).outcome).toBe('command: status');
+
+  // The same event again (an Event Grid redelivery): the job exists, so nothing runs — and the note
+  // the intake makes must not keep the thread's next messages waiting.
+  const intake = new Intake(bot.queue, bot.settings, createLogger('silent'), new CommandGate(bot.redis, bot.keys));
+  await intake.enqueue({
+    threadId,
+    messageId: command.id,
+    version: command.version,
+    kind: 'received',
+    changedAt: command.createdOn,
+    message: { type: 'text', content: '/parley status', senderId: users[0]! },
+  });
+  const next = backend.chat.sendMessage(users[0]!, threadId, text('Is the meeting still on for today?'));
+  // Without dropping the stale note this waits for the note's two-minute safety limit.
+  expect(((await jobFinished(bot, jobIdOf(next), 10_000)).returnvalue as JobOutcome).outcome).toBe('posted');
+  expect(await bot.redis.zcard(bot.keys.commands(threadId))).toBe(0);
 });
