@@ -11,7 +11,7 @@
  *   CPU time per message.
  * - Added latency (open loop): messages sent at a fixed rate (200/s, or 80 % of the measured
  *   throughput when that is lower); per message, from the send call to the bot's post being
- *   committed by the backend, minus the model's own time (the fake server's delay), with where
+ *   committed (and synced) by the backend, minus the model's own time (the fake server's delay), with where
  *   parley's share of it goes (listener, queue, worker) from the jobs' timestamps.
  * - Model calls per message: requests the fake server received ÷ messages, for threads with 1, 2
  *   and 5 target languages.

@@ -85,6 +85,12 @@ export class WalSync {
       this.kick();
     };
     try {
+      // SQLite unlinks the WAL only when the last connection closes; should another process's
+      // connection ever have been last, follow the new file rather than sync an orphan.
+      if (this.fd !== undefined && fs.fstatSync(this.fd).nlink === 0) {
+        fs.closeSync(this.fd);
+        this.fd = undefined;
+      }
       this.fd ??= fs.openSync(this.walFile, 'r');
     } catch (err) {
       // No WAL yet: nothing was committed through one, so there is nothing to sync.
