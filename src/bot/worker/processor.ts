@@ -67,7 +67,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const command = deps.commands && CommandGate.isCommand(data) ? deps.commands : undefined;
     let ended = true;
     try {
-      const result = await handle({ ...deps, stats, recentTargets }, job, data, log);
+      const result = await handle({ ...deps, stats, recentTargets }, job, token ?? '', data, log);
       stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
       stats.latency('processing', performance.now() - started);
       log.debug({ outcome: result.outcome }, 'job done');
@@ -121,7 +121,7 @@ class RecentTargets {
   }
 }
 
-async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): Promise<JobOutcome> {
+async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, log: Logger): Promise<JobOutcome> {
   const live = data.kind !== 'deleted';
   // Started with the reads below (one round trip): the cache lookup for what the thread needed last.
   const guess = data.message && live ? deps.recentTargets.get(data.threadId) : undefined;
@@ -150,7 +150,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   const source = { id: data.messageId, createdOn: Number(data.messageId) };
   // Retried, or started again after a stall: a post may exist that was never recorded. (A job that
   // waited for another's post lock has started more than once too, but that is no rerun.)
-  const attempt = { jobId: job.id ?? messageJobId(data), rerun: job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0 };
+  const attempt = { jobId: job.id ?? messageJobId(data), token, rerun: job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0 };
 
   if (data.kind === 'deleted') {
     const removed = await deps.poster.remove(data.threadId, source, { ...attempt, forever: true });
@@ -233,7 +233,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, log: Logger): P
   const hasTranslation = Object.keys(translations).length + Object.keys(untranslated).length > 0;
   if (!hasTranslation && !postAnalysis) {
     // An edit that no longer needs a translation takes the old post away.
-    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source, { ...attempt, forever: false });
+    if (data.kind === 'edited') await deps.poster.remove(data.threadId, source, { ...attempt, forever: false, version: data.version });
     await cacheWrite;
     return { outcome: targets.length || analysis ? 'analysed, not posted' : 'skipped: nothing to translate', modelMs, modelCalls };
   }

@@ -108,6 +108,22 @@ describe('translation', () => {
     expect(only!.metadata?.parleySourceVersion).toBe(edited.version);
   });
 
+  it('posts nothing for the original when its edit, handled first, needs no translation', async () => {
+    const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
+    let release!: () => void;
+    fake.script({ type: 'ok', until: new Promise<void>((resolve) => (release = resolve)) });
+    const modelCalled = new Promise<void>((resolve) => nextRequest.push(resolve));
+    const m = backend.chat.sendMessage(users[0]!, threadId, text('Where do we meet for dinner tonight, at the old place?'));
+    await modelCalled;
+    // Edited into the thread's language: the edit's job needs no translation and finishes first.
+    const edited = backend.chat.updateMessage(users[0]!, threadId, m.id, { content: 'Nos vemos para cenar esta noche en el restaurante de siempre, ¿de acuerdo?' });
+    expect((await outcomeOf(edited, 'edited')).outcome).toMatch(/^skipped|not posted/);
+    release();
+    expect(await outcomeOf(m)).toMatchObject({ outcome: 'unchanged' });
+    expect(botPostsBySource(backend, users[0]!, threadId, bot.botId).has(m.id)).toBe(false);
+    expect(watch.postsFor(threadId, m.id)).toEqual([]);
+  });
+
   it('leaves no post when the original is deleted while it is being translated', async () => {
     const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
     fake.script({ type: 'ok', latencyMs: 1000 });
