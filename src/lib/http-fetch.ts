@@ -27,6 +27,10 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     if (typeof body === 'string' || body instanceof Uint8Array) headers['content-length'] = String(Buffer.byteLength(body));
+    const idempotent = IDEMPOTENT.has((init.method ?? 'GET').toUpperCase());
+    // Errors as the built-in fetch gives them: AbortError when aborted, else TypeError with the cause.
+    const failure = (err: Error) =>
+      init.signal?.aborted ? (init.signal.reason instanceof Error ? init.signal.reason : new DOMException('This operation was aborted', 'AbortError')) : err.name === 'AbortError' ? err : new TypeError('fetch failed', { cause: err });
     const send = (retried: boolean): Promise<Response> =>
       new Promise<Response>((resolve, reject) => {
         const req = (protocol === 'https:' ? https : http).request(
@@ -34,28 +38,41 @@ export function createHttpFetch(options: { maxSockets?: number } = {}): typeof f
           { method: init.method ?? 'GET', headers, agent: agents[protocol], signal: init.signal ?? undefined },
           (res) => {
             const chunks: Buffer[] = [];
+            const status = res.statusCode ?? 0;
+            if (status >= 300 && status < 400 && res.headers.location) {
+              // Redirects are rare here; the built-in fetch follows them by the rules.
+              res.resume();
+              globalThis.fetch(input, init).then(resolve, reject);
+              return;
+            }
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', reject);
+            res.on('error', (err: Error) => reject(failure(err)));
             res.on('end', () => {
-              const status = res.statusCode ?? 502;
-              const responseHeaders = new Headers();
-              for (let i = 0; i < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
-              const noBody = status === 204 || status === 205 || status === 304 || init.method === 'HEAD';
-              resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+              try {
+                const responseHeaders = new Headers();
+                for (let i = 0; i < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+                const noBody = status === 204 || status === 205 || status === 304 || init.method === 'HEAD';
+                resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+              } catch (err) {
+                reject(new TypeError('fetch failed', { cause: err })); // a status Response refuses, say
+              }
             });
           },
         );
         req.on('error', (err: NodeJS.ErrnoException) => {
-          // The server closed a kept-alive connection just as it was reused: nothing was processed,
-          // so send once more on a fresh one (what Node's documentation recommends).
-          if (!retried && req.reusedSocket && err.code === 'ECONNRESET') send(true).then(resolve, reject);
-          else reject(err.name === 'AbortError' ? err : new TypeError('fetch failed', { cause: err }));
+          // The server closed a kept-alive connection as it was reused: send once more on a fresh
+          // one (what Node's documentation recommends) — only when repeating cannot do anything
+          // twice, as the server may have taken the request in.
+          if (!retried && idempotent && req.reusedSocket && err.code === 'ECONNRESET') send(true).then(resolve, reject);
+          else reject(failure(err));
         });
         req.end(body ?? undefined);
       });
     return send(false);
   };
 }
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 let shared: typeof fetch | undefined;
 

@@ -80,15 +80,24 @@ export function createBaseApp({ logger, https, bodyLimit = 256 * 1024, metrics }
 export function buildChatApp(options: ChatAppOptions): FastifyInstance {
   const { logger, https, bodyLimit, metrics, plugins = [], ...ctx } = options;
   const app = createBaseApp({ logger, https, bodyLimit, metrics });
+  const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+  // After a failed sync to disk the store takes no more writes until the process restarts.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isWrite(request.method) || !ctx.chat.writeFailure) return;
+    return reply
+      .code(503)
+      .type('application/json; charset=utf-8')
+      .send(errors.unavailable('The chat store cannot write to disk; the server must be restarted.').toBody());
+  });
   // A successful write is answered only once it is on disk (group commit: one fsync per batch).
   app.addHook('onSend', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return;
+    if (!isWrite(request.method) || reply.statusCode >= 400) return;
     try {
       await ctx.chat.durable();
     } catch (err) {
       request.log.error({ err: (err as Error).message }, 'chat store sync failed');
       void reply.code(503).type('application/json; charset=utf-8');
-      return JSON.stringify(errors.unavailable('The change could not be written to disk. Retry later.').toBody());
+      return JSON.stringify(errors.unavailable('The change may not have reached the disk.').toBody());
     }
     return undefined;
   });

@@ -79,12 +79,14 @@ export class ChatService {
       return e;
     });
     if (!this.store.walSync) this.events.publish(event);
-    else {
-      const publish = () => this.events.publish(event);
-      // A failed sync is reported to the request (503); the change is committed and readable, so tell listeners.
-      this.store.durable().then(publish, publish);
-    }
+    // After a failed sync nothing is published: the store stops taking writes (see WalSync).
+    else this.store.durable().then(() => this.events.publish(event), () => undefined);
     return event;
+  }
+
+  /** Why the store takes no more writes (a failed sync to disk), if it does not. */
+  get writeFailure(): Error | undefined {
+    return this.store.walSync?.failed;
   }
 
   /** Resolves once every change made before the call is on disk; HTTP answers a write after it. */

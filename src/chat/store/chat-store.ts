@@ -19,7 +19,9 @@ export class ChatStore {
 
   constructor(readonly db: Db) {
     const totalChanges = db.prepare('SELECT total_changes()').pluck();
-    this.walSync = db.memory ? undefined : new WalSync(`${db.name}-wal`, () => totalChanges.get() as number);
+    // The WAL is named after the database file as SQLite opened it (symlinks resolved).
+    const file = db.memory ? '' : (db.pragma('database_list') as Array<{ name: string; file: string }>).find((d) => d.name === 'main')!.file;
+    this.walSync = db.memory ? undefined : new WalSync(`${file}-wal`, () => totalChanges.get() as number);
     this.identities = new IdentitiesRepo(db);
     this.threads = new ThreadsRepo(db);
     this.participants = new ParticipantsRepo(db);

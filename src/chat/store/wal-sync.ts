@@ -23,11 +23,11 @@ export class WalSync {
   private synced: number;
 
   /**
-   * Writes a failed sync should have covered. Linux may drop the dirty pages after a failed fsync
-   * (a later fsync then "succeeds" without them), so these writes are never reported durable.
+   * Set for good by a failed fdatasync (fail-stop, as databases do): Linux may drop the dirty pages
+   * after a failed fsync, so a later one "succeeds" without them, and WAL frames after a lost one
+   * are unreadable at recovery too. No write is reported durable after that; restart the process.
    */
-  private failedUpTo = -1;
-  private failure: NodeJS.ErrnoException | undefined;
+  private failure: Error | undefined;
 
   /** Syncs run so far. */
   syncs = 0;
@@ -45,13 +45,18 @@ export class WalSync {
 
   /** Resolves once every write made before the call is on disk; at once when nothing was written since. */
   durable(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     const upTo = this.changes();
-    if (upTo <= this.failedUpTo) return Promise.reject(syncError(this.failure));
     if (this.closed || upTo <= this.synced) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ upTo, resolve, reject });
       this.kick();
     });
+  }
+
+  /** The failed sync that stopped this store from taking writes, if one did. */
+  get failed(): Error | undefined {
+    return this.failure;
   }
 
   /** Waits for the syncs in flight, then releases the file. Later `durable()` calls resolve at once. */
@@ -68,18 +73,16 @@ export class WalSync {
     // Everything written before this point is covered by the sync about to start.
     const upTo = this.changes();
     this.syncing = true;
-    const done = (err: NodeJS.ErrnoException | null) => {
+    const done = (err: NodeJS.ErrnoException | null, sticky = true) => {
       this.syncing = false;
       this.syncs += 1;
       if (!err) this.synced = Math.max(this.synced, upTo);
-      else {
-        this.failedUpTo = upTo;
-        this.failure = err;
-      }
-      const covered = this.waiting.filter((w) => w.upTo <= upTo);
-      this.waiting = this.waiting.filter((w) => w.upTo > upTo);
+      else if (sticky) this.failure = syncError(err);
+      // After a failure every waiter is answered with it; otherwise those this sync covered.
+      const covered = err ? this.waiting : this.waiting.filter((w) => w.upTo <= upTo);
+      this.waiting = err ? [] : this.waiting.filter((w) => w.upTo > upTo);
       for (const w of covered) {
-        if (err) w.reject(syncError(err));
+        if (err) w.reject(this.failure ?? syncError(err));
         else w.resolve();
       }
       this.kick();
@@ -93,13 +96,13 @@ export class WalSync {
       }
       this.fd ??= fs.openSync(this.walFile, 'r');
     } catch (err) {
-      // No WAL yet: nothing was committed through one, so there is nothing to sync.
-      done((err as NodeJS.ErrnoException).code === 'ENOENT' ? null : (err as NodeJS.ErrnoException));
+      // Could not open the WAL (too many open files, say): these writes are not known durable,
+      // but nothing was lost either, so later ones may still be.
+      done(err as NodeJS.ErrnoException, false);
       return;
     }
     fs.fdatasync(this.fd, done);
   }
 }
 
-const syncError = (err: NodeJS.ErrnoException | undefined) =>
-  new Error(`could not sync the chat store to disk: ${err?.code ?? err?.message ?? 'unknown error'}`);
+const syncError = (err: NodeJS.ErrnoException) => new Error(`could not sync the chat store to disk: ${err.code ?? err.message}`);

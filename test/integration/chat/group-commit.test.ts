@@ -74,12 +74,17 @@ it('lets concurrent writes share one sync', async () => {
   expect(backend.store.walSync!.syncs - before).toBe(2);
 });
 
-it('answers 503 with an ACS error body when the sync fails, and the next write succeeds', async () => {
+it('answers 503 with an ACS error body when the sync fails, then takes no more writes (fail-stop)', async () => {
   const synced = nextSync();
   const sending = api.chat(token, 'POST', threadPath(threadId, '/messages'), { content: 'disk trouble' });
   await synced;
   held.shift()!.release(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
   expectAcsError(await sending, 503, 'ServiceUnavailable');
+  // Linux may have dropped the pages: a later sync proves nothing, so writes are refused before
+  // they are made (no retry can duplicate anything), while reads still work.
   onSync = () => held.shift()?.release();
-  await api.send(token, threadId, 'fine again');
+  const before = countMessages();
+  expectAcsError(await api.chat(token, 'POST', threadPath(threadId, '/messages'), { content: 'again' }), 503, 'ServiceUnavailable');
+  expect(countMessages()).toBe(before);
+  expect((await api.chat(token, 'GET', threadPath(threadId, '/messages'))).status).toBe(200);
 });
