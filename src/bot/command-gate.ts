@@ -5,11 +5,8 @@ import { htmlToText } from './decide/text.js';
 import type { MessageJob } from './queue/jobs.js';
 import type { RedisKeys } from './redis-keys.js';
 
-/**
- * A note is ignored this long after its command was sent, whatever its job is doing: a safety net
- * only (notes of ended jobs are dropped as soon as a message meets them).
- */
-const HOLD_MS = 120_000;
+/** A thread's notes vanish this long after the last one was made (notes are taken away as jobs end). */
+const NOTES_TTL_MS = 24 * 3600_000;
 
 /**
  * Keeps a thread's `/parley …` commands ahead of the messages sent after them, although workers run
@@ -37,7 +34,7 @@ export class CommandGate {
   /** Notes a command's job before it is enqueued. */
   async note(job: Pick<MessageJob, 'threadId' | 'messageId'>, jobId: string): Promise<void> {
     const key = this.keys.commands(job.threadId);
-    await this.redis.multi().zadd(key, Number(job.messageId), jobId).pexpire(key, HOLD_MS * 2).exec();
+    await this.redis.multi().zadd(key, Number(job.messageId), jobId).pexpire(key, NOTES_TTL_MS).exec();
   }
 
   /** The command's job ended (done, skipped or failed for good). */
@@ -46,15 +43,18 @@ export class CommandGate {
   }
 
   /**
-   * Whether a command sent before `at` (a message id or change time) is still to run. `running`
-   * tells whether a noted job is still queued or active; notes of ended or vanished jobs are dropped.
+   * Whether a command sent before `at` (a message id or change time) is still to run: `pending`;
+   * `cleared` when notes were met but all of their jobs had ended (a command may have changed the
+   * settings since the caller read them); `none`. `running` tells whether a noted job is still queued
+   * or active; notes of ended or vanished jobs are dropped.
    */
-  async pendingBefore(threadId: string, at: number, running: (jobId: string) => Promise<boolean>): Promise<boolean> {
+  async pendingBefore(threadId: string, at: number, running: (jobId: string) => Promise<boolean>): Promise<'none' | 'pending' | 'cleared'> {
     const key = this.keys.commands(threadId);
-    for (const jobId of await this.redis.zrangebyscore(key, this.now() - HOLD_MS, `(${at}`)) {
-      if (await running(jobId)) return true;
+    const jobIds = await this.redis.zrangebyscore(key, '-inf', `(${at}`);
+    for (const jobId of jobIds) {
+      if (await running(jobId)) return 'pending';
       await this.redis.zrem(key, jobId);
     }
-    return false;
+    return jobIds.length ? 'cleared' : 'none';
   }
 }

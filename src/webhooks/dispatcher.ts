@@ -24,6 +24,11 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** How often due retries are looked for. @defaultValue 500 */
   pollMs?: number;
+  /**
+   * The store's durability: rows are read only when every write is on disk (`synced()`), else after
+   * `durable()` — so no event goes out for a change a power loss could still take back.
+   */
+  durability?: { synced(): boolean; durable(): Promise<void> };
 }
 
 /**
@@ -67,6 +72,15 @@ export class WebhookDispatcher {
   /** Looks for due deliveries now. */
   wake(): void {
     if (this.stopped) return;
+    const durability = this.options.durability;
+    if (durability && !durability.synced()) {
+      // After a failed sync the store takes no writes and nothing more is delivered.
+      void durability.durable().then(
+        () => this.wake(),
+        () => undefined,
+      );
+      return;
+    }
     if (this.pumping) {
       this.again = true;
       return;

@@ -38,11 +38,10 @@ export class Webhooks {
       subscriptions: this.subscriptions,
       logger: options.logger.child({ component: 'webhooks' }),
       clock: this.clock,
+      // Deliver only what is on disk.
+      durability: { synced: () => options.chat.synced(), durable: () => options.chat.durable() },
     });
     options.chat.addDurableSink(this.outbox);
-    // Deliver only what is on disk: the dispatcher is woken once the recording commit was synced.
-    const wake = this.outbox.onRecorded;
-    this.outbox.onRecorded = () => void options.chat.durable().then(wake, wake);
   }
 
   start(): void {

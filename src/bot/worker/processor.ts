@@ -78,7 +78,10 @@ export function createProcessor(deps: ProcessorDeps) {
         // not done yet: come back shortly, without spending an attempt.
         ended = false;
         log.debug({ reason: err.message }, 'job delayed');
-        await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 200), token);
+        // Backing off (0.1 s doubling to 5 s, with jitter): a long wait does not rerun the job's
+        // work (an analysis, say) several times a second.
+        const wait = Math.min(5000, 100 * 2 ** Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1));
+        await job.moveToDelayed(Date.now() + wait / 2 + Math.floor(Math.random() * wait), token);
         throw new DelayedError();
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -132,7 +135,7 @@ async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, 
     prefetched.catch(() => undefined); // used, or not, by translateStep; never left unobserved
   }
   // Independent reads, fetched together: settings, the message as it is now, who reads what.
-  const [settings, fetched, allReaders, commandPending] = await Promise.all([
+  let [settings, fetched, allReaders, commands] = await Promise.all([
     deps.settings.get(data.threadId),
     // The job carries the message; a job from an older producer reads it from the backend. A failed
     // fetch counts only if the bot still serves the thread (checked first, below).
@@ -144,7 +147,7 @@ async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, 
           const state = await deps.queue.getJobState(id);
           return state !== 'completed' && state !== 'failed' && state !== 'unknown';
         })
-      : false,
+      : ('none' as const),
   ]);
   if (!settings) return { outcome: 'skipped: bot not in thread' };
   const source = { id: data.messageId, createdOn: Number(data.messageId) };
@@ -175,7 +178,12 @@ async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, 
     );
     return { outcome: answered ? `command: ${cmd.kind}` : 'skipped: command already answered' };
   }
-  if (commandPending) throw new CommandPendingError();
+  if (commands === 'pending') throw new CommandPendingError();
+  if (commands === 'cleared') {
+    // A command ended while the settings were being read: read them again, as it left them.
+    [settings, allReaders] = await Promise.all([deps.settings.get(data.threadId), deps.settings.readers(data.threadId)]);
+    if (!settings) return { outcome: 'skipped: bot not in thread' };
+  }
   if (!settings.enabled) return { outcome: 'skipped: bot is off in this thread' };
 
   const format = decision.format;

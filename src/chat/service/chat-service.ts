@@ -84,6 +84,11 @@ export class ChatService {
     return event;
   }
 
+  /** Whether every change made so far is on disk (no sync owed) and the store still takes writes. */
+  synced(): boolean {
+    return this.store.walSync ? this.store.walSync.synced() : true;
+  }
+
   /** Why the store takes no more writes (a failed sync to disk), if it does not. */
   get writeFailure(): Error | undefined {
     return this.store.walSync?.failed;

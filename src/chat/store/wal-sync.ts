@@ -20,7 +20,7 @@ export class WalSync {
   private syncing = false;
   private closed = false;
   /** Writes known to be on disk: the change count when the last successful sync started. */
-  private synced: number;
+  private syncedUpTo: number;
 
   /**
    * Set for good by a failed fdatasync (fail-stop, as databases do): Linux may drop the dirty pages
@@ -40,18 +40,23 @@ export class WalSync {
     private readonly walFile: string,
     private readonly changes: () => number,
   ) {
-    this.synced = changes();
+    this.syncedUpTo = changes();
   }
 
   /** Resolves once every write made before the call is on disk; at once when nothing was written since. */
   durable(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const upTo = this.changes();
-    if (this.closed || upTo <= this.synced) return Promise.resolve();
+    if (this.closed || upTo <= this.syncedUpTo) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ upTo, resolve, reject });
       this.kick();
     });
+  }
+
+  /** Whether every write so far is known on disk (false after a failed sync). */
+  synced(): boolean {
+    return !this.failure && (this.closed || this.changes() <= this.syncedUpTo);
   }
 
   /** The failed sync that stopped this store from taking writes, if one did. */
@@ -76,7 +81,7 @@ export class WalSync {
     const done = (err: NodeJS.ErrnoException | null, sticky = true) => {
       this.syncing = false;
       this.syncs += 1;
-      if (!err) this.synced = Math.max(this.synced, upTo);
+      if (!err) this.syncedUpTo = Math.max(this.syncedUpTo, upTo);
       else if (sticky) this.failure = syncError(err);
       // After a failure every waiter is answered with it; otherwise those this sync covered.
       const covered = err ? this.waiting : this.waiting.filter((w) => w.upTo <= upTo);
