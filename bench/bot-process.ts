@@ -88,6 +88,8 @@ async function startNaive(): Promise<{ userId: string; setConcurrency(n: number)
 }
 
 const bot = args.mode === 'parley' ? await startParley() : await startNaive();
+// The benchmark died (a crash, its watchdog): do not linger holding Redis connections and jobs.
+process.on('disconnect', () => process.exit(1));
 process.on('message', (m: BotProcessCommand) => {
   if (m.cmd === 'concurrency') {
     bot.setConcurrency(m.n);

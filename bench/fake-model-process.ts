@@ -12,6 +12,8 @@ const fake = await startFakeOpenAI();
 const report = (r: FakeModelReport) => process.send!(r);
 // Bodies are not needed here, only their number: drop them so a long run does not hold them all.
 let calls = 0;
+// The benchmark died (a crash, its watchdog): do not linger holding Redis connections and jobs.
+process.on('disconnect', () => process.exit(1));
 process.on('message', (m: FakeModelCommand) => {
   calls += fake.chatRequests().length;
   fake.requests.length = 0;

@@ -134,8 +134,17 @@ export class Poster {
     this.redis = redis as PosterRedis;
   }
 
-  /** Creates the post, or updates the existing one. */
-  upsert(threadId: string, source: { id: string; createdOn: number }, post: Post, attempt: PostAttempt): Promise<'posted' | 'updated' | 'unchanged'> {
+  /**
+   * Creates the post, or updates the existing one. `onSent` runs (synchronously) as soon as the post
+   * went out, just before its record is written: Redis calls it starts share that round trip.
+   */
+  upsert(
+    threadId: string,
+    source: { id: string; createdOn: number },
+    post: Post,
+    attempt: PostAttempt,
+    onSent: () => void = () => {},
+  ): Promise<'posted' | 'updated' | 'unchanged'> {
     const version = post.metadata.parleySourceVersion!;
     return this.locked(threadId, source, attempt, async (found, settle) => {
       if (found.deleted) return 'unchanged';
@@ -154,10 +163,12 @@ export class Poster {
           await settle(null);
           return 'unchanged';
         }
+        onSent();
         await settle({ postId: found.post.postId, sourceVersion: version });
         return 'updated';
       }
       const postId = await this.client.sendMessage(threadId, { content: post.content, type: post.type, metadata: post.metadata });
+      onSent();
       if ((await settle({ postId, sourceVersion: version })) === 'ok') return 'posted';
       // Deleted meanwhile, or another attempt took over (and may have posted): take this post back.
       await this.deleteQuietly(threadId, postId);

@@ -63,13 +63,23 @@ export function createProcessor(deps: ProcessorDeps) {
     const started = performance.now();
     // The job's counters are written once, when it ends, not one round trip per update.
     const stats = deps.stats.batch();
+    // The job's own counters go out with the post's record (one round trip) when it posts.
+    let counted = false;
+    const onPosted = () => {
+      counted = true;
+      stats.incr({ processed: 1 });
+      stats.latency('processing', performance.now() - started);
+      return stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats'));
+    };
     // A command's job, once it ends for good, lets the thread's later messages go.
     const command = deps.commands && CommandGate.isCommand(data) ? deps.commands : undefined;
     let ended = true;
     try {
-      const result = await handle({ ...deps, stats, recentTargets }, job, token ?? '', data, log);
-      stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
-      stats.latency('processing', performance.now() - started);
+      const result = await handle({ ...deps, stats, recentTargets, onPosted }, job, token ?? '', data, log);
+      if (!counted) {
+        stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
+        stats.latency('processing', performance.now() - started);
+      }
       log.debug({ outcome: result.outcome }, 'job done');
       return result;
     } catch (err) {
@@ -109,7 +119,12 @@ export function createProcessor(deps: ProcessorDeps) {
 }
 
 /** What `handle` gets: the job's own stats batch in place of the shared counters, and the guesses. */
-type JobDeps = Omit<ProcessorDeps, 'stats'> & { stats: StatsSink; recentTargets: RecentTargets };
+type JobDeps = Omit<ProcessorDeps, 'stats'> & {
+  stats: StatsSink;
+  recentTargets: RecentTargets;
+  /** Counts the job as processed and writes its counters so far (called once its post went out). */
+  onPosted: () => Promise<void>;
+};
 
 /** The target languages each thread needed last, to start the cache lookup early (bounded). */
 class RecentTargets {
@@ -253,11 +268,17 @@ async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, 
     untranslated,
     analysis: postAnalysis ? analysis : undefined,
   });
-  const how = await deps.poster.upsert(data.threadId, source, post, attempt);
+  let written: Promise<void> | undefined;
+  const how = await deps.poster.upsert(data.threadId, source, post, attempt, () => {
+    deps.stats.incr({ posted: 1 });
+    // Backfill and catch-up enqueue old messages; their age is not the pipeline's latency.
+    if (data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS) deps.stats.latency('e2e', Date.now() - data.changedAt);
+    written = deps.onPosted();
+  });
+  await written;
+  // Sent, then taken back (the original was deleted meanwhile): not a post after all.
+  if (written && how === 'unchanged') deps.stats.incr({ posted: -1 });
   await cacheWrite;
-  deps.stats.incr({ posted: how === 'unchanged' ? 0 : 1 });
-  // Backfill and catch-up enqueue old messages; their age is not the pipeline's latency.
-  if (data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS) deps.stats.latency('e2e', Date.now() - data.changedAt);
   log.info({ how, languages: Object.keys(translations) }, 'bot post');
   return { outcome: how, languages: Object.keys(translations), modelMs, modelCalls };
 }
