@@ -9,6 +9,8 @@ export interface ReadinessOptions {
   timeoutMs?: number;
   /** @defaultValue global fetch */
   fetch?: typeof fetch;
+  /** In the all-in-one process: whether the chat store still takes writes (false after a failed fsync). */
+  store?: () => boolean;
 }
 
 const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
@@ -17,7 +19,7 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
 /**
  * The usual `/readyz` checks for {@link DashboardDeps.readiness}: `redis` (PING answers), `backend`
  * (the chat backend answers HTTP at all), `bot` (started; its WebSocket connected when it listens;
- * its worker running when it works).
+ * its worker running when it works), and `store` where the backend runs in the same process.
  */
 export function readinessChecks(o: ReadinessOptions): () => Promise<Record<string, boolean>> {
   const ms = o.timeoutMs ?? 2000;
@@ -32,6 +34,6 @@ export function readinessChecks(o: ReadinessOptions): () => Promise<Record<strin
       ),
     ]);
     const connected = !!bot && (bot.connection ? bot.connection.connected : true) && (bot.worker ? bot.worker.isRunning() : true);
-    return { redis, backend, bot: connected };
+    return { redis, backend, bot: connected, ...(o.store ? { store: o.store() } : {}) };
   };
 }

@@ -7,13 +7,22 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { BotHolder } from './bot-runtime.js';
 
 /** The dashboard, `/metrics`, `/healthz` and `/readyz` for a process whose bot starts later. */
-export function dashboardFor(opts: { holder: BotHolder; accessKey: string; chatUrl: () => string; logger: Logger; metrics: Metrics; config: Config }): FastifyPluginAsync {
+export function dashboardFor(opts: {
+  holder: BotHolder;
+  accessKey: string;
+  chatUrl: () => string;
+  logger: Logger;
+  metrics: Metrics;
+  config: Config;
+  /** The chat store's state, when the backend is in this process. */
+  store?: () => boolean;
+}): FastifyPluginAsync {
   return dashboardPlugin({
     bot: () => opts.holder.bot,
     botAdmin: () => opts.holder.admin,
     accessKey: opts.accessKey,
     logger: opts.logger.child({ component: 'dashboard' }),
     metrics: opts.metrics,
-    readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl() })(),
+    readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store })(),
   });
 }

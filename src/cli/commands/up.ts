@@ -26,7 +26,7 @@ export async function upCommand(config: Config): Promise<void> {
     metrics,
     plugins: [
       (ctx) => botAdminRoutes(ctx, () => holder.admin),
-      (ctx) => dashboardFor({ holder, accessKey: ctx.accessKey, chatUrl: () => chatUrl, logger, metrics, config }),
+      (ctx) => dashboardFor({ holder, accessKey: ctx.accessKey, chatUrl: () => chatUrl, logger, metrics, config, store: () => !ctx.chat.writeFailure }),
     ],
   }).start();
   chatUrl = backend.url;
