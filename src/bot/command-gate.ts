@@ -20,7 +20,6 @@ export class CommandGate {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Whether a job is a command's (received, carrying text that parses as `/parley …`). */

@@ -8,13 +8,13 @@ import https from 'node:https';
  * of the bot's event loop. This one sends string and byte bodies in one write and buffers the
  * answer, and returns a standard `Response`, so callers (the `openai` package included) cannot tell
  * the difference. Anything it does not handle — a streamed body, a non-http(s) URL — goes to the
- * built-in `fetch`. Written here rather than added as a dependency: it is the 60 lines below, over
- * Node's own client.
+ * built-in `fetch`. Written here rather than added as a dependency: it is a thin layer over Node's
+ * own client.
  */
-export function createHttpFetch(options: { maxSockets?: number } = {}): typeof fetch {
+export function createHttpFetch(): typeof fetch {
   const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
   };
   return (input, init = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
+import { BoundedMap } from '../lib/bounded-map.js';
 import { normalizeConfidence, locateEntities } from './analysis-utils.js';
 import { PROVIDER_ERROR_CODES as C, ProviderInvalidOutputError, ProviderPermanentError } from './errors.js';
 import { detectLanguage } from './language-detector.js';
@@ -63,7 +64,7 @@ export class OpenAIProvider implements ModelProvider {
   private readonly translatePrompt: PromptTemplate<(typeof TRANSLATE_PLACEHOLDERS)[number]>;
   private readonly analyzePrompt: PromptTemplate<(typeof ANALYZE_PLACEHOLDERS)[number]>;
   private closed = false;
-  private readonly formats = new Map<string, { schema: ReturnType<typeof translationSchema>; format: ResponseFormat }>();
+  private readonly formats = new BoundedMap<string, { schema: ReturnType<typeof translationSchema>; format: ResponseFormat }>(MAX_CACHED_FORMATS);
   private readonly analysisFormat: ResponseFormat = zodResponseFormat(analysisSchema, ANALYSIS_SCHEMA_NAME);
 
   /** Loads and checks the prompt files; throws `PromptTemplateError` if one is unusable. */
@@ -139,7 +140,6 @@ export class OpenAIProvider implements ModelProvider {
     if (!entry) {
       const schema = translationSchema(targets);
       entry = { schema, format: zodResponseFormat(schema, TRANSLATION_SCHEMA_NAME) };
-      if (this.formats.size >= MAX_CACHED_FORMATS) this.formats.delete(this.formats.keys().next().value!);
       this.formats.set(key, entry);
     }
     return entry;

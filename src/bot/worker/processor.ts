@@ -1,6 +1,7 @@
 import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { ChatRestClient, WireMessage } from '../../client/chat-rest-client.js';
 import { ChatApiError } from '../../client/errors.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
 import type { Logger } from '../../lib/logger.js';
 import { ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
 import type { AnalyzeResult, ModelProvider } from '../../providers/types.js';
@@ -15,7 +16,7 @@ import type { SentimentStore } from '../sentiment-store.js';
 import type { SettingsStore } from '../settings-store.js';
 import type { TranslationCache } from '../translation-cache.js';
 import { composePost, composeReply } from './compose.js';
-import { PostBusyError, type Poster } from './poster.js';
+import { PostBusyError, type PostAttempt, type Poster } from './poster.js';
 import { runCommand } from './run-command.js';
 import { prefetchCached, translateStep, type Prefetched } from './translate-step.js';
 
@@ -56,7 +57,7 @@ export interface JobOutcome {
 
 /** The worker's job handler: decide, translate and/or analyse, post back — idempotently. */
 export function createProcessor(deps: ProcessorDeps) {
-  const recentTargets = new RecentTargets();
+  const recentTargets = new BoundedMap<string, string[]>(10_000);
   return async (job: Job, token?: string): Promise<JobOutcome> => {
     const data = messageJobSchema.parse(job.data);
     const log = deps.logger.child({ jobId: job.id, threadId: data.threadId, messageId: data.messageId, attempt: job.attemptsMade + 1 });
@@ -71,11 +72,14 @@ export function createProcessor(deps: ProcessorDeps) {
       stats.latency('processing', performance.now() - started);
       return stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats'));
     };
+    // Retried, or started again after a stall: a post may exist that was never recorded. (A job that
+    // waited for another's post lock has started more than once too, but that is no rerun.)
+    const attempt = { jobId: job.id ?? messageJobId(data), token: token ?? '', rerun: job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0 };
     // A command's job, once it ends for good, lets the thread's later messages go.
     const command = deps.commands && CommandGate.isCommand(data) ? deps.commands : undefined;
     let ended = true;
     try {
-      const result = await handle({ ...deps, stats, recentTargets, onPosted }, job, token ?? '', data, log);
+      const result = await handle({ ...deps, stats, recentTargets, onPosted }, job, data, attempt, log);
       if (!counted) {
         stats.incr({ processed: 1, ...(result.outcome.startsWith('skipped') ? { skipped: 1 } : {}) });
         stats.latency('processing', performance.now() - started);
@@ -112,7 +116,7 @@ export function createProcessor(deps: ProcessorDeps) {
       // Counters are telemetry: failing to write them must not fail (and repeat) a job that posted.
       await Promise.all([
         stats.flush().catch((err: Error) => log.warn({ err: err.message }, 'could not write job stats')),
-        ended && command?.done(data.threadId, job.id ?? messageJobId(data)).catch((err: Error) => log.warn({ err: err.message }, 'could not clear the command note')),
+        ended && command?.done(data.threadId, attempt.jobId).catch((err: Error) => log.warn({ err: err.message }, 'could not clear the command note')),
       ]);
     }
   };
@@ -121,25 +125,13 @@ export function createProcessor(deps: ProcessorDeps) {
 /** What `handle` gets: the job's own stats batch in place of the shared counters, and the guesses. */
 type JobDeps = Omit<ProcessorDeps, 'stats'> & {
   stats: StatsSink;
-  recentTargets: RecentTargets;
+  /** The target languages each thread needed last, to start the cache lookup early. */
+  recentTargets: BoundedMap<string, string[]>;
   /** Counts the job as processed and writes its counters so far (called once its post went out). */
   onPosted: () => Promise<void>;
 };
 
-/** The target languages each thread needed last, to start the cache lookup early (bounded). */
-class RecentTargets {
-  private readonly map = new Map<string, string[]>();
-  get(threadId: string): string[] | undefined {
-    return this.map.get(threadId);
-  }
-  set(threadId: string, languages: string[]): void {
-    this.map.delete(threadId);
-    if (this.map.size >= 10_000) this.map.delete(this.map.keys().next().value!);
-    this.map.set(threadId, languages);
-  }
-}
-
-async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, log: Logger): Promise<JobOutcome> {
+async function handle(deps: JobDeps, job: Job, data: MessageJob, attempt: PostAttempt, log: Logger): Promise<JobOutcome> {
   const live = data.kind !== 'deleted';
   // Started with the reads below (one round trip): the cache lookup for what the thread needed last.
   const guess = data.message && live ? deps.recentTargets.get(data.threadId) : undefined;
@@ -166,9 +158,6 @@ async function handle(deps: JobDeps, job: Job, token: string, data: MessageJob, 
   ]);
   if (!settings) return { outcome: 'skipped: bot not in thread' };
   const source = { id: data.messageId, createdOn: Number(data.messageId) };
-  // Retried, or started again after a stall: a post may exist that was never recorded. (A job that
-  // waited for another's post lock has started more than once too, but that is no rerun.)
-  const attempt = { jobId: job.id ?? messageJobId(data), token, rerun: job.attemptsMade > 0 || (job.stalledCounter ?? 0) > 0 };
 
   if (data.kind === 'deleted') {
     const removed = await deps.poster.remove(data.threadId, source, { ...attempt, forever: true });

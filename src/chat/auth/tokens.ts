@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { BoundedMap } from '../../lib/bounded-map.js';
 import type { Clock } from '../../lib/clock.js';
 
 export const SCOPES = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'] as const;
@@ -26,10 +27,9 @@ export class TokenService {
    * Tokens whose signature was verified, with their claims: clients send the same token on every
    * call, and jose's WebCrypto verification costs two thread-pool round trips per request. Expiry is
    * still checked on every use, and revocation by the caller (token generation). Bounded: the
-   * oldest entry goes first. (A Map, not a cache library: insertion order is all it needs.)
+   * oldest entry goes first.
    */
-  private readonly verified = new Map<string, TokenClaims>();
-  private static readonly VERIFIED_MAX = 10_000;
+  private readonly verified = new BoundedMap<string, TokenClaims>(10_000);
 
   constructor(
     accessKey: string,
@@ -66,10 +66,7 @@ export class TokenService {
       return 'expired';
     }
     const result = await this.verifySignature(token);
-    if (typeof result !== 'string') {
-      if (this.verified.size >= TokenService.VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, result);
-    }
+    if (typeof result !== 'string') this.verified.set(token, result);
     return result;
   }
 

@@ -18,10 +18,12 @@ export class ChatStore {
   readonly walSync: WalSync | undefined;
 
   constructor(readonly db: Db) {
-    const totalChanges = db.prepare('SELECT total_changes()').pluck();
-    // The WAL is named after the database file as SQLite opened it (symlinks resolved).
-    const file = db.memory ? '' : (db.pragma('database_list') as Array<{ name: string; file: string }>).find((d) => d.name === 'main')!.file;
-    this.walSync = db.memory ? undefined : new WalSync(`${file}-wal`, () => totalChanges.get() as number);
+    if (!db.memory) {
+      const totalChanges = db.prepare('SELECT total_changes()').pluck();
+      // The WAL is named after the database file as SQLite opened it (symlinks resolved).
+      const main = (db.pragma('database_list') as Array<{ name: string; file: string }>).find((d) => d.name === 'main')!;
+      this.walSync = new WalSync(`${main.file}-wal`, () => totalChanges.get() as number);
+    }
     this.identities = new IdentitiesRepo(db);
     this.threads = new ThreadsRepo(db);
     this.participants = new ParticipantsRepo(db);
