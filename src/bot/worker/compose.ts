@@ -5,6 +5,8 @@ import { escapeHtmlText, type MessageFormat } from '../decide/text.js';
 export interface PostParts {
   sourceId: string;
   sourceVersion: string;
+  /** The original's language when the detector was confident (clients say "translated from …"). */
+  sourceLanguage?: string;
   format: MessageFormat;
   /** lang → translated text (same format as the original). */
   translations: Record<string, string>;
@@ -48,6 +50,7 @@ export function composePost(p: PostParts): Post {
     parleySourceId: p.sourceId,
     parleySourceVersion: p.sourceVersion,
   };
+  if (p.sourceLanguage && langs.length) metadata.parleySourceLanguage = p.sourceLanguage;
   if (langs.length) metadata.parleyLanguages = langs.join(',');
   if (missing.length) metadata.parleyUntranslated = missing.join(',');
   if (p.analysis) metadata.parleySentiment = p.analysis.sentiment;

@@ -198,6 +198,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, attempt: PostAt
   let modelMs = 0;
   let modelCalls = 0;
   let targets: string[] = [];
+  let sourceLanguage: string | undefined;
   let cacheWrite: Promise<void> = Promise.resolve();
 
   if (settings.mode !== 'analyze' && !skipReason(text, { format })) {
@@ -211,7 +212,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, attempt: PostAt
       threshold: deps.detectThreshold,
     });
     if (targets.length) {
-      const sourceLanguage = detected.confidence >= deps.detectThreshold ? (detected.language ?? undefined) : undefined;
+      sourceLanguage = detected.confidence >= deps.detectThreshold ? (detected.language ?? undefined) : undefined;
       deps.recentTargets.set(data.threadId, targets);
       const r = await translateStep(text, format, targets, { ...deps, sourceLanguage, lastAttempt, prefetched: format === guessFormat ? prefetched : undefined });
       ({ translations, untranslated, modelMs, modelCalls, cacheWrite } = r);
@@ -252,6 +253,7 @@ async function handle(deps: JobDeps, job: Job, data: MessageJob, attempt: PostAt
   const post = composePost({
     sourceId: data.messageId,
     sourceVersion: data.version,
+    sourceLanguage,
     format,
     translations,
     untranslated,

@@ -50,7 +50,7 @@ it('translates English into Spanish with Apertium, for real', async () => {
   expect(text).toContain('@maria');
   expect(text).toContain('https://example.com/plan');
   expect(text).not.toMatch(/[⟦⟧*#]/); // no leftover tokens or Apertium unknown-word marks
-  expect(post.metadata).toMatchObject({ parleyLanguages: 'es', parleySourceId: m.id });
+  expect(post.metadata).toMatchObject({ parleyLanguages: 'es', parleySourceId: m.id, parleySourceLanguage: 'en' });
   const job = await jobFinished(bot, jobIdOf(m));
   expect(job.returnvalue as JobOutcome).toMatchObject({ outcome: 'posted', modelCalls: 1 });
 }, 60_000);
