@@ -2,6 +2,7 @@ import { MetricsTime, Queue, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AdminClient } from '../client/admin-client.js';
 import { ChatRestClient } from '../client/chat-rest-client.js';
+import { ChatApiError } from '../client/errors.js';
 import { RealtimeConnection } from '../client/realtime-connection.js';
 import { TokenManager } from '../client/token-manager.js';
 import type { Logger } from '../lib/logger.js';
@@ -90,6 +91,7 @@ export class Bot {
     await redisReady(this.redis, 10_000);
     await checkEvictionPolicy(this.redis, this.log);
     this.botId = await ensureBotIdentity(this.redis, this.keys, this.admin);
+    await this.announceIdentity();
     const tokens = new TokenManager(() => this.admin.issueToken(this.botId, ['chat'], 1440));
     this.client = new ChatRestClient({ endpoint: this.o.chatUrl, tokens });
     // The producer fails fast when Redis is down: the listener then leaves the change to catch-up.
@@ -124,6 +126,19 @@ export class Bot {
     }
     this.log.info({ botId: this.botId, listen: this.o.listen !== false, work: this.o.work !== false }, 'bot started');
     return this;
+  }
+
+  /**
+   * Publishes the bot's identity on the backend (`GET /parley/bot`), so clients trust only its posts.
+   * A backend without the endpoint (real ACS) answers 404: clients there learn it some other way.
+   */
+  private async announceIdentity(): Promise<void> {
+    try {
+      await this.admin.registerBot(this.botId, this.o.displayName ?? 'parley');
+    } catch (err) {
+      const status = err instanceof ChatApiError ? err.status : undefined;
+      this.log[status === 404 || status === 405 ? 'debug' : 'warn']({ err: (err as Error).message }, 'could not publish the bot identity on the backend');
+    }
   }
 
   private startWorker(): void {

@@ -42,6 +42,11 @@ export class AdminClient {
     });
   }
 
+  /** Tells the backend which identity is the bot's (parley's admin API; clients read it at `GET /parley/bot`). */
+  async registerBot(userId: string, displayName: string): Promise<void> {
+    await this.call('PUT', '/admin/bot/identity', { userId, displayName });
+  }
+
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${this.endpoint.replace(/\/$/, '')}${path}`;
     const text = body === undefined ? '' : JSON.stringify(body);

@@ -6,6 +6,7 @@ import { errors } from '../errors.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors-handler.js';
 import { adminThreadRoutes } from './routes/admin-routes.js';
+import { botIdentityRoutes } from './routes/bot-identity-routes.js';
 import { identityRoutes } from './routes/identity-routes.js';
 import { messageRoutes } from './routes/message-routes.js';
 import { participantRoutes } from './routes/participant-routes.js';
@@ -106,6 +107,7 @@ export function buildChatApp(options: ChatAppOptions): FastifyInstance {
   void app.register(messageRoutes(ctx));
   void app.register(participantRoutes(ctx));
   void app.register(adminThreadRoutes(ctx));
+  void app.register(botIdentityRoutes(ctx));
   for (const plugin of plugins) void app.register(plugin(ctx));
   return app;
 }

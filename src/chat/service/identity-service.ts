@@ -9,6 +9,14 @@ export interface IssuedToken {
   expiresOn: Date;
 }
 
+/** The identity a parley bot acts as, published to clients so they trust only its posts. */
+export interface BotIdentity {
+  userId: string;
+  displayName: string;
+}
+
+const BOT_IDENTITY_KEY = 'botIdentity';
+
 /** Default token lifetime of the ACS Identity API: 24 hours. */
 export const DEFAULT_TOKEN_MINUTES = 1440;
 
@@ -39,6 +47,20 @@ export class IdentityService {
 
   deleteUser(userId: string): void {
     if (!this.store.identities.delete(userId, this.clock())) throw errors.notFound(`Identity '${userId}' was not found.`);
+  }
+
+  /** The bot identity last registered, or undefined. */
+  botIdentity(): BotIdentity | undefined {
+    const row = this.store.db.prepare('SELECT value FROM meta WHERE key = ?').get(BOT_IDENTITY_KEY) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as BotIdentity) : undefined;
+  }
+
+  /** Records which identity is the bot's (a trusted service's call); it must be a live identity here. */
+  registerBot(bot: BotIdentity): BotIdentity {
+    const identity = this.store.identities.get(bot.userId);
+    if (!identity || identity.deletedOn !== null) throw errors.notFound(`Identity '${bot.userId}' was not found.`);
+    this.store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(BOT_IDENTITY_KEY, JSON.stringify(bot));
+    return bot;
   }
 
   /**
