@@ -1,0 +1,30 @@
+import { needs, type Stage } from './job-context.js';
+
+/** A change enqueued within this long of happening counts as live for the end-to-end latency. */
+const LIVE_ENQUEUE_MS = 60_000;
+
+/**
+ * post: creates or updates the bot's post for the original (idempotently: a rerun finds the post it
+ * made). The job's counters go out with the post's record, in one round trip.
+ */
+export const postStage: Stage = {
+  name: 'post',
+  async run(ctx) {
+    const { deps, data, log } = ctx;
+    const post = needs(ctx.post, 'post');
+    let written: Promise<void> | undefined;
+    const how = await deps.poster.upsert(data.threadId, ctx.source, post, ctx.attempt, () => {
+      deps.stats.incr({ posted: 1 });
+      // Backfill and catch-up enqueue old messages; their age is not the pipeline's latency.
+      if (data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS) deps.stats.latency('e2e', Date.now() - data.changedAt);
+      written = deps.onPosted();
+    });
+    await written;
+    // Sent, then taken back (the original was deleted meanwhile): not a post after all.
+    if (written && how === 'unchanged') deps.stats.incr({ posted: -1 });
+    await ctx.cacheWrite;
+    const languages = Object.keys(ctx.translations);
+    log.info({ how, languages }, 'bot post');
+    return { outcome: how, languages, modelMs: ctx.modelMs, modelCalls: ctx.modelCalls };
+  },
+};

@@ -1,0 +1,31 @@
+import type { ModelProvider } from '../../../providers/types.js';
+import { protect } from '../../decide/protect.js';
+import type { MessageFormat } from '../../decide/text.js';
+import type { CacheScope, TranslationCache } from '../../translation-cache.js';
+
+/** A cache lookup made before the job knew its target languages. */
+export interface Prefetched {
+  protectedText: string;
+  languages: string[];
+  values: Record<string, string>;
+}
+
+/** What a cached translation depends on besides the text and the language. */
+export function cacheScope(provider: ModelProvider, format: MessageFormat): CacheScope {
+  return { provider: provider.name, model: provider.model, promptVersion: provider.promptVersion, format };
+}
+
+/**
+ * Starts the cache lookup for `languages` (what the thread needed last time) at once, so it shares
+ * a round trip with the job's other first reads instead of waiting for them; the translate stage
+ * then only looks up languages the guess missed.
+ */
+export function prefetchCached(
+  text: string,
+  format: MessageFormat,
+  languages: string[],
+  deps: { provider: ModelProvider; cache: TranslationCache },
+): Promise<Prefetched> {
+  const protectedText = protect(text, format).text;
+  return deps.cache.getMany(protectedText, languages, cacheScope(deps.provider, format)).then((values) => ({ protectedText, languages, values }));
+}
