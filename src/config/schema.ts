@@ -36,7 +36,7 @@ export const envSchema = z.object({
   PARLEY_CHAT_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   PARLEY_BOT_NAME: z.string().trim().min(1).max(64).default('parley'),
   PARLEY_BOT_EVENTS: z.enum(['websocket', 'webhook']).default('websocket'),
-  PARLEY_WEBHOOK_SECRET: optionalString,
+  PARLEY_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional()),
   PARLEY_BOT_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   PARLEY_BOT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   PARLEY_BOT_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
@@ -52,6 +52,15 @@ export const envSchema = z.object({
   AZURE_OPENAI_API_KEY: optionalString,
   AZURE_OPENAI_DEPLOYMENT: optionalString,
   AZURE_OPENAI_API_VERSION: optionalString,
+}).refine((env) => env.PARLEY_BOT_EVENTS !== 'webhook' || Boolean(env.PARLEY_WEBHOOK_SECRET), {
+  // Fail closed: an Event Grid receiver that takes unsigned deliveries lets anyone who reaches the
+  // port make the bot act (post into threads, drop threads).
+  path: ['PARLEY_WEBHOOK_SECRET'],
+  message:
+    'required with PARLEY_BOT_EVENTS=webhook: /bot/events takes only deliveries authenticated with it. ' +
+    'Set it (e.g. PARLEY_WEBHOOK_SECRET=$(openssl rand -hex 32)) and give the same secret to the event subscription',
+  // Checked even when other variables are bad, so one run names every problem.
+  when: (payload) => typeof payload.value === 'object' && payload.value !== null,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -64,7 +64,7 @@ describe('docker-compose.yml', () => {
   });
 
   it("gives every parley service an environment the schema accepts", () => {
-    const samples = { PARLEY_ACCESS_KEY: Buffer.alloc(32, 7).toString('base64'), OPENAI_API_KEY: 'sk-test' };
+    const samples = { PARLEY_ACCESS_KEY: Buffer.alloc(32, 7).toString('base64'), OPENAI_API_KEY: 'sk-test', PARLEY_WEBHOOK_SECRET: 'x'.repeat(64) };
     const parley = services.filter(([, s]) => /\bparley\b/.test(commandOf(s)));
     expect(parley.length).toBeGreaterThan(0);
     for (const [name, service] of parley) {
@@ -72,6 +72,18 @@ describe('docker-compose.yml', () => {
       const result = envSchema.safeParse(env);
       expect(result.success, `${name}: ${result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`).toBe(true);
     }
+  });
+
+  it('makes the operator set the webhook secret of `parley bot`, so it also starts in webhook mode', () => {
+    const bots = services.filter(([, s]) => /\bparley\s+bot$/.test(commandOf(s)));
+    expect(bots).toHaveLength(1);
+    const env = environmentOf(bots[0]![1]);
+    // Required (`${VAR:?message}`): compose refuses to start without it, rather than running unsigned.
+    expect(env.PARLEY_WEBHOOK_SECRET).toMatch(/^\$\{PARLEY_WEBHOOK_SECRET:\?[^}]+\}$/);
+    const webhook = Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [k, interpolate(v, { PARLEY_ACCESS_KEY: Buffer.alloc(32, 7).toString('base64'), PARLEY_WEBHOOK_SECRET: 'x'.repeat(64) })]),
+    );
+    expect(envSchema.safeParse({ ...webhook, PARLEY_BOT_EVENTS: 'webhook' }).success).toBe(true);
   });
 
   it.each(['chat', 'bot', 'worker'])('runs `parley %s`', (role) => {

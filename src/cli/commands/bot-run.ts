@@ -12,7 +12,7 @@ import { onShutdown } from '../shutdown.js';
 /**
  * `parley bot` (listener + workers) and `parley worker` (workers only), for scaling out: each
  * talks to the backend at PARLEY_CHAT_URL and shares REDIS_URL. `parley bot` also serves the bot
- * admin API and the Event Grid receiver `/bot/events` on PARLEY_BOT_PORT.
+ * admin API on PARLEY_BOT_PORT, and with PARLEY_BOT_EVENTS=webhook the Event Grid receiver `/bot/events`.
  */
 export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Promise<void> {
   const logger = createLogger(config.logLevel);
@@ -23,14 +23,19 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
   const app = createBaseApp({ logger, metrics });
   const ctx = { accessKey, clock: Date.now };
   void app.register(dashboardFor({ holder, accessKey, chatUrl: () => chatUrl, logger, metrics, config }));
-  if (role === 'bot') {
-    void app.register(botAdminRoutes(ctx, () => holder.admin));
+  const webhooks = role === 'bot' && config.bot.events === 'webhook';
+  if (role === 'bot') void app.register(botAdminRoutes(ctx, () => holder.admin));
+  // Only in webhook mode: in WebSocket mode /bot/events does not exist (404), so nobody can feed
+  // the bot events. The config refuses webhook mode without a secret; the route refuses it too.
+  if (webhooks) {
     void app.register(
       eventGridIntakeRoutes({
-        secret: config.bot.webhookSecret,
-        ready: () => Boolean(holder.bot?.listener),
-        botId: () => holder.bot?.botId ?? '',
-        handle: (frame) => holder.bot!.listener!.handle(frame),
+        secret: config.bot.webhookSecret ?? '',
+        bot: () => {
+          const bot = holder.bot;
+          const listener = bot?.listener;
+          return bot && listener ? { botId: bot.botId, client: bot.client, handle: (frame) => listener.handle(frame) } : undefined;
+        },
       }),
     );
   }
@@ -40,7 +45,7 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
   process.stdout.write(`parley ${role} running: backend ${chatUrl}, redis ${new URL(config.redis.url).host}, bot ${bot.botId}\n`);
   const address = app.server.address();
   if (address && typeof address === 'object') {
-    process.stdout.write(`  http: http://${config.http.host}:${address.port} (dashboard, /metrics, /healthz, /readyz${role === 'bot' ? ', admin API, /bot/events' : ''})\n`);
+    process.stdout.write(`  http: http://${config.http.host}:${address.port} (dashboard, /metrics, /healthz, /readyz${role === 'bot' ? ', admin API' : ''}${webhooks ? ', /bot/events' : ''})\n`);
   }
   onShutdown(logger, [() => bot.close(), () => app.close()]);
 }

@@ -94,4 +94,15 @@ describe('loadConfig', () => {
     expect(loadConfig(blank)).toEqual(loadConfig({}));
     expect(loadConfig({ PARLEY_PORT: '' }).http.port).toBe(8080);
   });
+
+  it('refuses webhook mode without a webhook secret, saying how to set one (even alongside other problems)', () => {
+    const problems = problemsOf({ PARLEY_BOT_EVENTS: 'webhook', PARLEY_PORT: 'abc' });
+    expect(problems).toContainEqual(expect.stringMatching(/^PARLEY_PORT:/));
+    const secret = problems.find((p) => p.startsWith('PARLEY_WEBHOOK_SECRET:'));
+    expect(secret).toMatch(/required with PARLEY_BOT_EVENTS=webhook/);
+    expect(secret).toMatch(/openssl rand -hex 32/);
+    expect(problemsOf({ PARLEY_BOT_EVENTS: 'webhook', PARLEY_WEBHOOK_SECRET: 'short' })).toEqual([expect.stringMatching(/^PARLEY_WEBHOOK_SECRET: must be at least 16 characters/)]);
+    expect(loadConfig({ PARLEY_BOT_EVENTS: 'webhook', PARLEY_WEBHOOK_SECRET: 'x'.repeat(32) }).bot).toMatchObject({ events: 'webhook', webhookSecret: 'x'.repeat(32) });
+    expect(loadConfig({}).bot).toMatchObject({ events: 'websocket', webhookSecret: undefined });
+  });
 });
