@@ -6,6 +6,7 @@ import { ChatApiError } from '../client/errors.js';
 import { RealtimeConnection } from '../client/realtime-connection.js';
 import { TokenManager } from '../client/token-manager.js';
 import type { Logger } from '../lib/logger.js';
+import type { TlsTrust } from '../lib/tls-trust.js';
 import { checkEvictionPolicy, createRedis, redisReady } from '../lib/redis.js';
 import type { ModelProvider } from '../providers/types.js';
 import { ensureBotIdentity } from './bot-identity.js';
@@ -25,6 +26,12 @@ export interface BotOptions {
   /** The chat backend's base URL. */
   chatUrl: string;
   accessKey: string;
+  /**
+   * Certificates trusted for an https backend beside Node's CAs, given to every REST and WebSocket
+   * connection (the certificate an all-in-one process just made, or `PARLEY_TLS_CERT`).
+   * @defaultValue Node's default trust
+   */
+  tls?: TlsTrust;
   redisUrl: string;
   /** Key prefix. @defaultValue 'parley' */
   prefix?: string;
@@ -84,7 +91,7 @@ export class Bot {
     this.settings = new SettingsStore(this.redis, this.keys);
     this.stats = new BotStats(this.redis, this.keys);
     this.sentiment = new SentimentStore(this.redis, this.keys);
-    this.admin = new AdminClient(o.chatUrl, o.accessKey);
+    this.admin = new AdminClient(o.chatUrl, o.accessKey, { tls: o.tls });
   }
 
   async start(): Promise<this> {
@@ -93,7 +100,7 @@ export class Bot {
     this.botId = await ensureBotIdentity(this.redis, this.keys, this.admin);
     await this.announceIdentity();
     const tokens = new TokenManager(() => this.admin.issueToken(this.botId, ['chat'], 1440));
-    this.client = new ChatRestClient({ endpoint: this.o.chatUrl, tokens });
+    this.client = new ChatRestClient({ endpoint: this.o.chatUrl, tokens, tls: this.o.tls });
     // The producer fails fast when Redis is down: the listener then leaves the change to catch-up.
     this.producer = createRedis(this.o.redisUrl, 'producer', this.log);
     await redisReady(this.producer, 10_000);
@@ -116,6 +123,7 @@ export class Bot {
       this.connection = new RealtimeConnection({
         endpoint: this.o.chatUrl,
         tokens,
+        tls: this.o.tls,
         logger: this.log,
         onFrame: (frame) => void this.listener!.handle(frame),
         onConnected: () => this.listener!.catchUp(),

@@ -1,4 +1,6 @@
-import { httpFetch } from '../lib/http-fetch.js';
+import { createHttpFetch, httpFetch } from '../lib/http-fetch.js';
+import type { TlsTrust } from '../lib/tls-trust.js';
+import { describeConnectionError } from './connection-error.js';
 import { ChatApiError, toChatApiError } from './errors.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -27,6 +29,9 @@ export interface WireParticipant {
 export interface RestClientOptions {
   endpoint: string;
   tokens: TokenManager;
+  /** Certificates trusted for an https endpoint beside Node's CAs (parley's own certificate). */
+  tls?: TlsTrust;
+  /** @defaultValue the process's shared {@link httpFetch}, or one holding `tls` when given */
   fetch?: typeof fetch;
   /** Tries for 429/503 answers, waiting their Retry-After (like the SDK's own policy). @defaultValue 3 */
   maxRetries?: number;
@@ -43,7 +48,21 @@ export class ChatRestClient {
 
   constructor(private readonly options: RestClientOptions) {
     this.base = options.endpoint.replace(/\/$/, '');
-    this.fetchImpl = options.fetch ?? httpFetch;
+    this.fetchImpl = options.fetch ?? (options.tls ? createHttpFetch({ secureContext: options.tls.secureContext }) : httpFetch);
+  }
+
+  /** Creates a thread as the token's user (who is added automatically) with more participants. */
+  async createThread(topic: string, participants: Array<{ id: string; displayName?: string }> = []): Promise<string> {
+    const res = await this.call<{ chatThread: { id: string } }>('POST', `/chat/threads?api-version=${API}`, {
+      topic,
+      participants: participants.map((p) => ({ communicationIdentifier: { rawId: p.id, communicationUser: { id: p.id } }, displayName: p.displayName })),
+    });
+    return res.chatThread.id;
+  }
+
+  /** A thread's properties, as a participant reads them. */
+  async getThread(threadId: string): Promise<{ id: string; topic: string; deletedOn?: string }> {
+    return this.call('GET', `${this.thread(threadId)}?api-version=${API}`);
   }
 
   async sendMessage(threadId: string, body: { content: string; type?: 'text' | 'html'; senderDisplayName?: string; metadata?: Record<string, string> }): Promise<string> {
@@ -107,12 +126,17 @@ export class ChatRestClient {
     const maxRetries = this.options.maxRetries ?? 3;
     for (let attempt = 0; ; attempt++) {
       const token = await this.options.tokens.get();
-      const res = await this.fetchImpl(url, {
-        method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': contentType }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
+      let res: Response;
+      try {
+        res = await this.fetchImpl(url, {
+          method,
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': contentType }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        });
+      } catch (err) {
+        throw describeConnectionError(err, this.base, { files: this.options.tls?.files ?? [] });
+      }
       if (res.ok) {
         const text = await res.text();
         return (text ? JSON.parse(text) : undefined) as T;

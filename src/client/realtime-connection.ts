@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
 import type { Logger } from '../lib/logger.js';
+import type { TlsTrust } from '../lib/tls-trust.js';
+import { describeConnectionError } from './connection-error.js';
 import type { TokenManager } from './token-manager.js';
 
 export interface RealtimeFrame {
@@ -12,6 +14,8 @@ export interface RealtimeConnectionOptions {
   endpoint: string;
   tokens: TokenManager;
   logger: Logger;
+  /** Certificates trusted for a wss endpoint beside Node's CAs (parley's own certificate). */
+  tls?: TlsTrust;
   onFrame: (frame: RealtimeFrame) => void;
   /** Called after every (re)connect, before frames are handed on, e.g. to catch up. */
   onConnected?: () => Promise<void> | void;
@@ -55,7 +59,8 @@ export class RealtimeConnection {
     }
     if (this.stopped) return;
     const url = `${this.options.endpoint.replace(/^http/, 'ws').replace(/\/$/, '')}/notifications`;
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    const trust = this.options.tls;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, ...(trust ? { ca: trust.ca, allowPartialTrustChain: true } : {}) });
     this.ws = ws;
     const buffered: RealtimeFrame[] = [];
     let catchingUp = true;
@@ -89,7 +94,13 @@ export class RealtimeConnection {
       if (catchingUp) buffered.push(frame);
       else this.deliver(frame);
     });
-    ws.on('error', (err) => this.options.logger.debug({ err }, 'realtime socket error'));
+    ws.on('error', (err) => {
+      // A socket that never opened says why (an untrusted certificate, nothing listening): at warn,
+      // with the fix. Errors of an open socket end in a reconnect and are routine.
+      if (this.connected || ws.readyState === WebSocket.OPEN) return this.options.logger.debug({ err }, 'realtime socket error');
+      const described = describeConnectionError(err, this.options.endpoint, { files: trust?.files ?? [] });
+      this.options.logger.warn({ code: described.code }, `realtime connection failed: ${described.message}`);
+    });
     ws.on('close', (code) => {
       this.connected = false;
       if (code === 4001) this.options.tokens.invalidate();

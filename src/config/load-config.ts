@@ -8,7 +8,13 @@ const PACKAGE_PROMPTS_DIR = fileURLToPath(new URL('../../prompts', import.meta.u
 /** The validated, nested configuration every part of parley is built from. */
 export interface Config {
   http: { host: string; port: number; publicUrl?: string };
-  tls: { mode: 'off' | 'self-signed' | 'files'; certFile?: string; keyFile?: string };
+  tls: {
+    mode: 'off' | 'self-signed' | 'files';
+    certFile?: string;
+    keyFile?: string;
+    /** `NODE_EXTRA_CA_CERTS`: kept in the trust parley's own clients use for the chat backend. */
+    extraCaFile?: string;
+  };
   /** Base64 resource access key; generated and kept in the data directory when unset. */
   accessKey?: string;
   dataDir: string;
@@ -89,9 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
 
   return {
     http: { host: e.PARLEY_HOST, port: e.PARLEY_PORT, publicUrl: e.PARLEY_PUBLIC_URL },
-    tls: e.PARLEY_TLS_CERT
-      ? { mode: 'files', certFile: e.PARLEY_TLS_CERT, keyFile: e.PARLEY_TLS_KEY }
-      : { mode: e.PARLEY_TLS },
+    tls: {
+      ...(e.PARLEY_TLS_CERT ? { mode: 'files' as const, certFile: e.PARLEY_TLS_CERT, keyFile: e.PARLEY_TLS_KEY } : { mode: e.PARLEY_TLS }),
+      ...(e.NODE_EXTRA_CA_CERTS ? { extraCaFile: e.NODE_EXTRA_CA_CERTS } : {}),
+    },
     accessKey: e.PARLEY_ACCESS_KEY,
     dataDir: path.resolve(e.PARLEY_DATA_DIR),
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',

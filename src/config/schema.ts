@@ -24,6 +24,9 @@ export const envSchema = z.object({
   PARLEY_TLS: z.enum(['off', 'self-signed']).default('off'),
   PARLEY_TLS_CERT: optionalString,
   PARLEY_TLS_KEY: optionalString,
+  // Node's own variable, read here too: parley's clients trust the chat backend through an explicit
+  // CA list, which would otherwise leave out what this file adds.
+  NODE_EXTRA_CA_CERTS: optionalString,
   PARLEY_ACCESS_KEY: optionalString.pipe(base64Key.optional()),
   PARLEY_DATA_DIR: z.string().trim().min(1).default('./data'),
   PARLEY_RATE_LIMITS: onOff.default('on'),

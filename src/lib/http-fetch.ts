@@ -1,5 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
+import type tls from 'node:tls';
+
+export interface HttpFetchOptions {
+  /**
+   * TLS trust for https URLs (e.g. Node's CAs plus parley's own certificate, see `lib/tls-trust`).
+   * @defaultValue Node's default trust
+   */
+  secureContext?: tls.SecureContext;
+}
 
 /**
  * A `fetch` for the bot's own small JSON calls (chat REST, model API), on `node:http` with
@@ -11,10 +20,10 @@ import https from 'node:https';
  * built-in `fetch`. Written here rather than added as a dependency: it is a thin layer over Node's
  * own client.
  */
-export function createHttpFetch(): typeof fetch {
+export function createHttpFetch(options: HttpFetchOptions = {}): typeof fetch {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 256, secureContext: options.secureContext }),
   };
   return (input, init = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);

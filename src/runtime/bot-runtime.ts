@@ -2,6 +2,7 @@ import { BotAdmin } from '../bot/bot-admin.js';
 import { Bot, type BotOptions } from '../bot/bot.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
+import type { TlsTrust } from '../lib/tls-trust.js';
 import { providerFromConfig } from './provider.js';
 
 /** What the HTTP plugins (bot admin, dashboard) read; filled once the bot has started. */
@@ -17,6 +18,8 @@ export async function startBot(
   opts: {
     chatUrl: string;
     accessKey: string;
+    /** Certificates the bot trusts for the backend beside Node's CAs (see `chatTrustFor`). */
+    tls?: TlsTrust;
     redisUrl: string;
     listen: boolean;
     work: boolean;
@@ -28,6 +31,7 @@ export async function startBot(
   const bot = await new Bot({
     chatUrl: opts.chatUrl,
     accessKey: opts.accessKey,
+    tls: opts.tls,
     redisUrl: opts.redisUrl,
     prefix: config.redis.prefix,
     provider: providerFromConfig(config, logger),

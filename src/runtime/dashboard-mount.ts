@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/load-config.js';
 import { dashboardPlugin } from '../dashboard/dashboard-plugin.js';
 import { readinessChecks } from '../dashboard/readiness.js';
+import { createHttpFetch } from '../lib/http-fetch.js';
 import type { Logger } from '../lib/logger.js';
+import type { TlsTrust } from '../lib/tls-trust.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { BotHolder } from './bot-runtime.js';
 
@@ -16,13 +18,22 @@ export function dashboardFor(opts: {
   config: Config;
   /** The chat store's state, when the backend is in this process. */
   store?: () => boolean;
+  /** What the readiness probe trusts for an https backend (the bot's trust), read when probing. */
+  tls?: () => TlsTrust | undefined;
 }): FastifyPluginAsync {
+  let probe: { tls: TlsTrust; fetch: typeof fetch } | undefined;
+  const probeFetch = (): typeof fetch | undefined => {
+    const tls = opts.tls?.();
+    if (!tls) return undefined;
+    if (probe?.tls !== tls) probe = { tls, fetch: createHttpFetch({ secureContext: tls.secureContext }) };
+    return probe.fetch;
+  };
   return dashboardPlugin({
     bot: () => opts.holder.bot,
     botAdmin: () => opts.holder.admin,
     accessKey: opts.accessKey,
     logger: opts.logger.child({ component: 'dashboard' }),
     metrics: opts.metrics,
-    readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store })(),
+    readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store, fetch: probeFetch() })(),
   });
 }

@@ -10,7 +10,7 @@ import { ChatRestClient } from '../../client/chat-rest-client.js';
 import { TokenManager } from '../../client/token-manager.js';
 import type { Config } from '../../config/load-config.js';
 import { createLogger } from '../../lib/logger.js';
-import { accessKeyFor, chatUrlFor } from '../../runtime/endpoints.js';
+import { accessKeyFor, chatTrustFor, chatUrlFor } from '../../runtime/endpoints.js';
 import { withQueue } from './queue.js';
 
 export interface BackfillArgs {
@@ -68,9 +68,10 @@ export async function backfill(config: Config, args: BackfillArgs): Promise<Back
     if (!(await settings.get(args.threadId))) {
       throw new Error(`the bot is not in thread '${args.threadId}'; add it first: parley bot add ${args.threadId}`);
     }
-    const admin = new AdminClient(chatUrlFor(config), accessKeyFor(config));
+    const tls = chatTrustFor(config);
+    const admin = new AdminClient(chatUrlFor(config), accessKeyFor(config), { tls });
     const botId = await ensureBotIdentity(redis, keys, admin);
-    const client = new ChatRestClient({ endpoint: chatUrlFor(config), tokens: new TokenManager(() => admin.issueToken(botId, ['chat'], 60)) });
+    const client = new ChatRestClient({ endpoint: chatUrlFor(config), tls, tokens: new TokenManager(() => admin.issueToken(botId, ['chat'], 60)) });
 
     const changes: MessageChange[] = [];
     for await (const m of client.listMessages(args.threadId, { startTime: since })) {

@@ -7,7 +7,7 @@ import { ChatApiError } from '../../client/errors.js';
 import type { Config } from '../../config/load-config.js';
 import { createLogger } from '../../lib/logger.js';
 import { createRedis, redisReady } from '../../lib/redis.js';
-import { accessKeyFor, chatUrlFor } from '../../runtime/endpoints.js';
+import { accessKeyFor, chatTrustFor, chatUrlFor } from '../../runtime/endpoints.js';
 
 /** Runs `fn` with a BotAdmin on the configured Redis and backend; turns failures into plain messages. */
 async function withBotAdmin<T>(config: Config, fn: (admin: BotAdmin) => Promise<T>): Promise<T> {
@@ -17,15 +17,12 @@ async function withBotAdmin<T>(config: Config, fn: (admin: BotAdmin) => Promise<
     await redisReady(redis, 3000).catch(() => {
       throw new Error(`cannot reach Redis at ${new URL(config.redis.url).host} (REDIS_URL); is parley running?`);
     });
-    const admin = new AdminClient(chatUrlFor(config), accessKeyFor(config));
+    const admin = new AdminClient(chatUrlFor(config), accessKeyFor(config), { tls: chatTrustFor(config) });
     const keys = new RedisKeys(config.redis.prefix);
     return await fn(new BotAdmin(new SettingsStore(redis, keys), admin, redis, keys, config.bot.displayName));
   } catch (err) {
     if (err instanceof BotAdminError) throw new Error(err.message);
     if (err instanceof ChatApiError) throw new Error(`the chat backend at ${chatUrlFor(config)} answered ${err.status} ${err.code}: ${err.message}`);
-    if (err instanceof TypeError && /fetch failed/.test(err.message)) {
-      throw new Error(`cannot reach the chat backend at ${chatUrlFor(config)} (PARLEY_CHAT_URL or PARLEY_HOST/PARLEY_PORT); is it running?`);
-    }
     throw err;
   } finally {
     redis.disconnect();

@@ -6,7 +6,7 @@ import { createLogger } from '../../lib/logger.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { dashboardFor } from '../../runtime/dashboard-mount.js';
 import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
-import { accessKeyFor, chatUrlFor } from '../../runtime/endpoints.js';
+import { accessKeyFor, chatTrustFor, chatUrlFor } from '../../runtime/endpoints.js';
 import { onShutdown } from '../shutdown.js';
 
 /**
@@ -18,11 +18,12 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
   const logger = createLogger(config.logLevel);
   const chatUrl = chatUrlFor(config);
   const accessKey = accessKeyFor(config);
+  const tls = chatTrustFor(config);
   const holder: BotHolder = {};
   const metrics = new Metrics();
   const app = createBaseApp({ logger, metrics });
   const ctx = { accessKey, clock: Date.now };
-  void app.register(dashboardFor({ holder, accessKey, chatUrl: () => chatUrl, logger, metrics, config }));
+  void app.register(dashboardFor({ holder, accessKey, chatUrl: () => chatUrl, logger, metrics, config, tls: () => tls }));
   const webhooks = role === 'bot' && config.bot.events === 'webhook';
   if (role === 'bot') void app.register(botAdminRoutes(ctx, () => holder.admin));
   // Only in webhook mode: in WebSocket mode /bot/events does not exist (404), so nobody can feed
@@ -40,7 +41,7 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
     );
   }
   await app.listen({ host: config.http.host, port: config.bot.port });
-  const bot = await startBot(config, logger, { chatUrl, accessKey, redisUrl: config.redis.url, listen: role === 'bot', work: true }, holder);
+  const bot = await startBot(config, logger, { chatUrl, accessKey, tls, redisUrl: config.redis.url, listen: role === 'bot', work: true }, holder);
   metrics.attachBot(bot);
   process.stdout.write(`parley ${role} running: backend ${chatUrl}, redis ${new URL(config.redis.url).host}, bot ${bot.botId}\n`);
   const address = app.server.address();

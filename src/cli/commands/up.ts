@@ -1,11 +1,13 @@
 import { botAdminRoutes } from '../../bot/http/bot-admin-routes.js';
 import { ChatBackend } from '../../chat/chat-backend.js';
 import type { Config } from '../../config/load-config.js';
+import type { TlsTrust } from '../../lib/tls-trust.js';
 import { dashboardCredentials } from '../../dashboard/credentials.js';
 import { createLogger } from '../../lib/logger.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
 import { dashboardFor } from '../../runtime/dashboard-mount.js';
+import { chatTrustFor } from '../../runtime/endpoints.js';
 import { ensureRedis } from '../../runtime/redis-supervisor.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -20,17 +22,20 @@ export async function upCommand(config: Config): Promise<void> {
   const holder: BotHolder = {};
   const metrics = new Metrics();
   let chatUrl = '';
+  let trust: TlsTrust | undefined;
   const backend = await new ChatBackend({
     config,
     logger,
     metrics,
     plugins: [
       (ctx) => botAdminRoutes(ctx, () => holder.admin),
-      (ctx) => dashboardFor({ holder, accessKey: ctx.accessKey, chatUrl: () => chatUrl, logger, metrics, config, store: () => !ctx.chat.writeFailure }),
+      (ctx) => dashboardFor({ holder, accessKey: ctx.accessKey, chatUrl: () => chatUrl, logger, metrics, config, store: () => !ctx.chat.writeFailure, tls: () => trust }),
     ],
   }).start();
   chatUrl = backend.url;
-  const bot = await startBot(config, logger, { chatUrl: backend.url, accessKey: backend.accessKey, redisUrl: redis.url, listen: true, work: true }, holder);
+  // Read after start(): with PARLEY_TLS=self-signed the certificate the bot must trust is made there.
+  trust = chatTrustFor(config);
+  const bot = await startBot(config, logger, { chatUrl: backend.url, accessKey: backend.accessKey, tls: trust, redisUrl: redis.url, listen: true, work: true }, holder);
   metrics.attachBot(bot);
   const out = process.stdout;
   out.write(`parley is up\n`);
@@ -42,7 +47,9 @@ export async function upCommand(config: Config): Promise<void> {
   const creds = dashboardCredentials(backend.accessKey);
   out.write(`  dashboard:          ${backend.url}/dashboard  (admin credential: ${creds.admin}; read-only: ${creds.read})\n`);
   out.write(`  metrics, health:    ${backend.url}/metrics (Bearer <read-only credential>)  ${backend.url}/healthz  ${backend.url}/readyz\n`);
-  if (backend.certFile && config.tls.mode === 'self-signed') out.write(`  TLS: trust the development certificate with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);
+  if (backend.certFile && config.tls.mode === 'self-signed') {
+    out.write(`  TLS: development certificate ${backend.certFile}; parley's CLI trusts it by itself (same PARLEY_DATA_DIR), your own Node apps with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);
+  }
   if (config.tls.mode === 'off') out.write('  TLS is off: the official SDKs refuse bearer tokens over http; set PARLEY_TLS=self-signed.\n');
   out.write(`Add the bot to a thread: npx parley bot add <threadId> --languages es,fr\n`);
   // The bot drains first: its workers post through the backend, which must still be listening.

@@ -37,6 +37,6 @@ describe('parley CLI errors', () => {
       PARLEY_REDIS_PREFIX: `cli-${process.pid}`,
     });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/cannot reach the chat backend at http:\/\/127\.0\.0\.1:9/);
+    expect(r.stderr).toMatch(/parley is not running at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\): start it with npm start/);
   });
 });
