@@ -14,11 +14,12 @@ import { BotStats } from './bot-stats.js';
 import { CommandGate } from './command-gate.js';
 import { Intake } from './intake.js';
 import { Listener } from './listener.js';
-import { defaultJobOptions, QUEUE_NAME } from './queue/jobs.js';
+import { defaultJobOptions, JOB, QUEUE_NAME } from './queue/jobs.js';
 import { RedisKeys } from './redis-keys.js';
 import { SentimentStore } from './sentiment-store.js';
 import { SettingsStore } from './settings-store.js';
 import { TranslationCache } from './translation-cache.js';
+import { createGreeter } from './worker/greet.js';
 import { Poster } from './worker/poster.js';
 import { createProcessor } from './worker/processor.js';
 
@@ -164,9 +165,10 @@ export class Bot {
       logger: this.log,
       detectThreshold: this.o.detectThreshold ?? 0.6,
     });
+    const greeter = createGreeter({ botId: this.botId, client: this.client, settings: this.settings, redis: this.redis, keys: this.keys, logger: this.log });
     const rate = this.o.rateLimitPerSecond ?? 0;
     this.workerRedis = createRedis(this.o.redisUrl, 'worker', this.log);
-    this.worker = new Worker(QUEUE_NAME, processor, {
+    this.worker = new Worker(QUEUE_NAME, (job, token) => (job.name === JOB.greeting ? greeter(job) : processor(job, token)), {
       connection: this.workerRedis,
       prefix: this.keys.queuePrefix,
       concurrency: this.o.concurrency ?? 16,

@@ -3,7 +3,7 @@ import type { WireMessage } from '../client/chat-rest-client.js';
 import type { Logger } from '../lib/logger.js';
 import { CommandGate } from './command-gate.js';
 import { isBotMetadata, messageFormat } from './decide/message-filter.js';
-import { JOB, messageJobId, messageJobSchema, type MessageJob } from './queue/jobs.js';
+import { greetingJobId, greetingJobSchema, JOB, messageJobId, messageJobSchema, type MessageJob } from './queue/jobs.js';
 import type { SettingsStore } from './settings-store.js';
 
 /** One change of a message the listener saw (from a frame or from catch-up). */
@@ -45,5 +45,11 @@ export class Intake {
     await this.queue.add(JOB.message, data, { jobId });
     await this.settings.advanceCursor(change.threadId, change.changedAt);
     this.logger.debug({ threadId: change.threadId, messageId: change.messageId, kind: change.kind }, 'enqueued');
+  }
+
+  /** The bot was added to a thread at `addedOn` (epoch ms): it introduces itself (see `worker/greet`). */
+  async greet(threadId: string, addedOn: number): Promise<void> {
+    const data = greetingJobSchema.parse({ threadId, kind: 'greeting', addedOn, enqueuedAt: this.clock() });
+    await this.queue.add(JOB.greeting, data, { jobId: greetingJobId(data) });
   }
 }

@@ -70,7 +70,12 @@ export class Listener {
     if (!threadId) return;
     switch (frame.type) {
       case 'participantsAdded':
-        if ((p.participantsAdded as P[]).some((x) => userOf(x.id) === this.o.botId)) await this.joined(threadId, Date.parse(String(p.addedOn)));
+        if ((p.participantsAdded as P[]).some((x) => userOf(x.id) === this.o.botId)) {
+          const at = Date.parse(String(p.addedOn));
+          await this.joined(threadId, at);
+          // Only on the event itself, never in a catch-up: a restart does not say hello again.
+          await this.o.intake.greet(threadId, at);
+        }
         return;
       case 'participantsRemoved':
         if ((p.participantsRemoved as P[]).some((x) => userOf(x.id) === this.o.botId)) await this.left(threadId);

@@ -24,6 +24,10 @@ export class RedisKeys {
   post(threadId: string, messageId: string): string {
     return `${this.prefix}:post:${threadId}:${messageId}`;
   }
+  /** The greeting job that introduced the bot in a thread (kept when the bot leaves: it greets once). */
+  greeted(threadId: string): string {
+    return `${this.prefix}:greeted:${threadId}`;
+  }
   /** A thread's pending `/parley` commands (see CommandGate). */
   commands(threadId: string): string {
     return `${this.prefix}:commands:${threadId}`;

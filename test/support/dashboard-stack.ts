@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BotAdmin } from '../../src/bot/bot-admin.js';
 import { Bot } from '../../src/bot/bot.js';
+import { JOB } from '../../src/bot/queue/jobs.js';
 import { dashboardCredentials, type DashboardCredentials } from '../../src/dashboard/credentials.js';
 import { dashboardPlugin } from '../../src/dashboard/dashboard-plugin.js';
 import { readinessChecks } from '../../src/dashboard/readiness.js';
@@ -105,6 +106,8 @@ export async function threadWithBot(stack: DashboardStack, topic: string, settin
   const alice = stack.backend.identity.createUser();
   const { thread } = stack.backend.chat.createThread(alice, { topic, participants: [] });
   await stack.botAdmin.add(thread.id, settings);
+  // The bot introduces itself when added; waiting for that job keeps later job counts exact.
+  await eventually(async () => (await stack.bot.queue.getJobs(['completed'])).some((j) => j.name === JOB.greeting && j.data.threadId === thread.id));
   return { alice, threadId: thread.id };
 }
 
@@ -113,7 +116,8 @@ export function nextBotPost(stack: DashboardStack, threadId: string, match: (tex
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => (off(), reject(new Error(`no bot post in ${threadId} within ${timeoutMs} ms`))), timeoutMs);
     const off = stack.backend.chat.events.subscribe((e) => {
-      if ((e.type === 'chatMessageReceived' || e.type === 'chatMessageEdited') && e.threadId === threadId && e.message.senderId === stack.bot.botId) {
+      const greeting = e.type === 'chatMessageReceived' && e.message.metadata?.parleyKind === 'greeting';
+      if ((e.type === 'chatMessageReceived' || e.type === 'chatMessageEdited') && e.threadId === threadId && e.message.senderId === stack.bot.botId && !greeting) {
         const text = e.message.content.message ?? '';
         if (match(text)) {
           clearTimeout(timer);

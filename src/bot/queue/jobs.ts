@@ -7,6 +7,8 @@ export const QUEUE_NAME = 'messages';
 export const JOB = {
   /** A chat message was received, edited or deleted in a thread the bot serves. */
   message: 'message',
+  /** The bot was added to a thread: introduce itself there, once per thread ever. */
+  greeting: 'greeting',
 } as const;
 
 export const messageJobSchema = z.object({
@@ -41,6 +43,21 @@ export type MessageJob = z.infer<typeof messageJobSchema>;
  */
 export function messageJobId(job: Pick<MessageJob, 'kind' | 'threadId' | 'messageId' | 'version'>): string {
   return [job.kind, encodeURIComponent(job.threadId), job.messageId, job.version].join('|');
+}
+
+export const greetingJobSchema = z.object({
+  threadId: z.string().min(1),
+  kind: z.literal('greeting'),
+  /** When the bot was added (epoch ms), from the `participantsAdded` event. */
+  addedOn: z.number(),
+  enqueuedAt: z.number(),
+});
+
+export type GreetingJob = z.infer<typeof greetingJobSchema>;
+
+/** `greeting|thread|addedOn`: the same `participantsAdded` event delivered twice makes one job. */
+export function greetingJobId(job: Pick<GreetingJob, 'threadId' | 'addedOn'>): string {
+  return ['greeting', encodeURIComponent(job.threadId), job.addedOn].join('|');
 }
 
 /** Declared once: retries with exponential backoff and jitter; finished jobs trimmed by age and count. */

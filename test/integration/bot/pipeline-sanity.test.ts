@@ -32,7 +32,7 @@ it('translates a message into the thread languages in one post', async () => {
   await bot.admin.addParticipant(thread.id, bot.botId, 'parley');
   const posted = new Promise<string>((resolve) =>
     backend.chat.events.subscribe((e) => {
-      if (e.type === 'chatMessageReceived' && e.message.senderId === bot.botId) resolve(e.message.content.message ?? '');
+      if (e.type === 'chatMessageReceived' && e.message.senderId === bot.botId && e.message.metadata?.parleySourceId) resolve(e.message.content.message ?? '');
     }),
   );
   backend.chat.sendMessage(alice, thread.id, { content: 'Hello there, how are you?', type: 'text' });

@@ -27,7 +27,7 @@ function capture() {
 }
 
 const botPosts = (threadId: string, alice: string) =>
-  stack.backend.chat.listMessages(alice, threadId, { limit: 200, startTime: -1, beforeSeq: null }).messages.filter((m) => m.senderId === stack.bot.botId);
+  stack.backend.chat.listMessages(alice, threadId, { limit: 200, startTime: -1, beforeSeq: null }).messages.filter((m) => m.senderId === stack.bot.botId && m.metadata?.parleyKind !== 'greeting');
 
 it('backfills a thread’s history with progress, and a second run is a no-op', async () => {
   const alice = stack.backend.identity.createUser();

@@ -77,11 +77,12 @@ it('/metrics counts what happened: jobs, failures, model calls, cache, latency, 
   });
   expect(m.get('parley_model_characters_total')).toBe(['Good morning team', 'The build is green', 'Lunch at noon?'].join('').length);
 
-  expect(m.get('parley_queue_jobs{state="completed"}')).toBe(4);
+  // Four messages and the bot's greeting when it joined.
+  expect(m.get('parley_queue_jobs{state="completed"}')).toBe(5);
   expect(m.get('parley_queue_jobs{state="failed"}')).toBe(1);
   expect(m.get('parley_queue_jobs{state="waiting"}')).toBe(0);
-  expect(m.get('bullmq_job_count{queue="messages",state="completed"}')).toBe(4);
-  expect(m.get('bullmq_job_completed_total{queue="messages"}')).toBe(4);
+  expect(m.get('bullmq_job_count{queue="messages",state="completed"}')).toBe(5);
+  expect(m.get('bullmq_job_completed_total{queue="messages"}')).toBe(5);
 
   expect(m.get('parley_websocket_connections')).toBe(2); // the bot and alice's viewer
   expect(m.get('parley_http_request_duration_seconds_count{method="GET",route="/dashboard/api/overview",status_code="200"}')).toBe(3);
@@ -90,8 +91,8 @@ it('/metrics counts what happened: jobs, failures, model calls, cache, latency, 
 
   // The dashboard's own numbers agree.
   const overview = await (await fetch(`${stack.url}/dashboard/api/overview`, { headers: { authorization: `Bearer ${stack.creds.read}` } })).json();
-  expect(overview.snapshot.counts).toMatchObject({ completed: 4, failed: 1 });
-  expect(overview.snapshot.throughput.at(-1).completed + overview.snapshot.throughput.at(-2).completed).toBe(4);
+  expect(overview.snapshot.counts).toMatchObject({ completed: 5, failed: 1 });
+  expect(overview.snapshot.throughput.at(-1).completed + overview.snapshot.throughput.at(-2).completed).toBe(5);
   expect(overview.snapshot.latency.e2e.count).toBe(4);
   expect(overview.snapshot.model).toMatchObject({ calls: 3, cacheHits: 2 });
   expect(overview.failed).toEqual([expect.objectContaining({ messageId: failing.id, failedReason: expect.stringContaining('refused') })]);
