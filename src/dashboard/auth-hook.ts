@@ -56,8 +56,11 @@ function identify(request: FastifyRequest, auth: DashboardAuth): DashboardIdenti
   return session ? { role: session.role, via: 'cookie', csrf: session.csrf } : null;
 }
 
+/** Fastify routes on the decoded path: `routeOptions.url` is the matched route, whatever the encoding. */
+const routePath = (request: FastifyRequest) => request.routeOptions.url ?? request.url;
+
 const wantsPage = (request: FastifyRequest) =>
-  request.method === 'GET' && /text\/html/.test(request.headers.accept ?? '') && !/^\/dashboard\/(api|jobs\/api)\//.test(request.url);
+  request.method === 'GET' && /text\/html/.test(request.headers.accept ?? '') && !/^\/dashboard\/(api|jobs\/api)\//.test(routePath(request));
 
 function tokenMatches(sent: string | string[] | undefined, expected: string | undefined): boolean {
   if (typeof sent !== 'string' || !expected) return false;
@@ -72,9 +75,10 @@ function tokenMatches(sent: string | string[] | undefined, expected: string | un
  * - no valid bearer credential or session cookie → 401 (a browser asking for a page is sent to the
  *   login form);
  * - a state-changing method needs the admin role (read-only → 403);
- * - with a cookie session it must also come from this origin (`Origin`/`Sec-Fetch-Site`), and
- *   parley's own `/dashboard/api/*` calls must carry the session's CSRF token in `x-parley-csrf`
- *   (bull-board's UI cannot send it; SameSite=Strict plus the origin check cover it).
+ * - with a cookie session it must also come from this origin (`Origin`/`Sec-Fetch-Site`) and carry
+ *   the session's CSRF token in `x-parley-csrf` — every state-changing request, whatever its path,
+ *   so no spelling of a path (`/dashboard/%61pi/…`) escapes the check. (bull-board, which could not
+ *   send the token, is read-only.)
  */
 export function installDashboardAuth(app: FastifyInstance, auth: DashboardAuth): void {
   app.decorateRequest('dashboard', null);
@@ -90,7 +94,7 @@ export function installDashboardAuth(app: FastifyInstance, auth: DashboardAuth):
     if (identity.role !== 'admin') return refuse(reply, 403, 'ReadOnly', 'This credential can look but not act.');
     if (identity.via === 'bearer') return;
     if (!isSameOrigin(request)) return refuse(reply, 403, 'CrossOriginRequest', 'State-changing requests must come from the dashboard itself.');
-    if (request.url.startsWith('/dashboard/api/') && !tokenMatches(request.headers[CSRF_HEADER], identity.csrf)) {
+    if (!tokenMatches(request.headers[CSRF_HEADER], identity.csrf)) {
       return refuse(reply, 403, 'CsrfTokenInvalid', `Send the page's CSRF token in the ${CSRF_HEADER} header.`);
     }
   });

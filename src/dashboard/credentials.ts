@@ -31,6 +31,8 @@ export function dashboardCredentials(accessKey: string): DashboardCredentials {
 export interface DashboardAuthOptions {
   /** How long a login lasts. @defaultValue 12 hours */
   sessionTtlMs?: number;
+  /** Live sessions kept; past it the oldest is ended. @defaultValue 10000 */
+  maxSessions?: number;
   /** @defaultValue Date.now */
   clock?: () => number;
 }
@@ -42,21 +44,27 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /**
- * Checks credentials and issues/verifies stateless sessions. A session cookie is
+ * Checks credentials and issues, verifies and ends sessions. A session cookie is
  * `v1.<role>.<expiresAt>.<nonce>.<hmac>` signed with a key derived from the access key: it holds
- * neither the access key nor a credential. Its CSRF token is an HMAC of the nonce.
+ * neither the access key nor a credential. Its CSRF token is an HMAC of the nonce. The process also
+ * keeps the nonce of every live session, so logging out ends a session on the server (a copied
+ * cookie stops working at once), and a restart ends them all.
  */
 export class DashboardAuth {
   private readonly credentials: DashboardCredentials;
   private readonly sessionKey: Buffer;
   private readonly ttl: number;
   private readonly clock: () => number;
+  private readonly maxSessions: number;
+  /** Live sessions: nonce → expiry (epoch ms), oldest first. */
+  private readonly live = new Map<string, number>();
 
-  constructor(accessKey: string, { sessionTtlMs = 12 * 3600_000, clock = Date.now }: DashboardAuthOptions = {}) {
+  constructor(accessKey: string, { sessionTtlMs = 12 * 3600_000, maxSessions = 10_000, clock = Date.now }: DashboardAuthOptions = {}) {
     this.credentials = dashboardCredentials(accessKey);
     this.sessionKey = Buffer.from(derive(accessKey, 'parley-dashboard-session'), 'base64url');
     this.ttl = sessionTtlMs;
     this.clock = clock;
+    this.maxSessions = maxSessions;
   }
 
   /** The role a presented credential grants, or null. */
@@ -70,12 +78,29 @@ export class DashboardAuth {
 
   /** A new session for `role`: the cookie value and how long it lasts (seconds). */
   issue(role: DashboardRole): { value: string; maxAgeSeconds: number } {
-    const body = `v1.${role}.${this.clock() + this.ttl}.${randomBytes(16).toString('base64url')}`;
+    const now = this.clock();
+    for (const [nonce, exp] of this.live) if (exp <= now || this.live.size >= this.maxSessions) this.live.delete(nonce);
+    const nonce = randomBytes(16).toString('base64url');
+    this.live.set(nonce, now + this.ttl);
+    const body = `v1.${role}.${now + this.ttl}.${nonce}`;
     return { value: `${body}.${this.sign(body)}`, maxAgeSeconds: Math.floor(this.ttl / 1000) };
+  }
+
+  /** Ends the session a cookie value proves (log out); later requests with it are refused. */
+  end(value: string | undefined): void {
+    const nonce = this.check(value)?.nonce;
+    if (nonce) this.live.delete(nonce);
   }
 
   /** The session a cookie value proves, or null when it is forged, malformed or expired. */
   verify(value: string | undefined): DashboardSession | null {
+    const session = this.check(value);
+    if (!session || !this.live.has(session.nonce)) return null;
+    return { role: session.role, expiresAt: session.expiresAt, csrf: this.sign(`csrf.${session.nonce}`) };
+  }
+
+  /** A cookie value's signed fields, when the signature holds and it has not expired. */
+  private check(value: string | undefined): { role: DashboardRole; expiresAt: number; nonce: string } | null {
     if (!value) return null;
     const parts = value.split('.');
     if (parts.length !== 5 || parts[0] !== 'v1') return null;
@@ -84,7 +109,7 @@ export class DashboardAuth {
     if (role !== 'admin' && role !== 'read') return null;
     const expiresAt = Number(exp);
     if (!Number.isFinite(expiresAt) || expiresAt <= this.clock()) return null;
-    return { role, expiresAt, csrf: this.sign(`csrf.${nonce}`) };
+    return { role, expiresAt, nonce };
   }
 
   private sign(text: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { isSameOrigin, LOGIN_PATH, SESSION_COOKIE } from './auth-hook.js';
-import { sessionCookie, type DashboardAuth } from './credentials.js';
+import { readCookie, sessionCookie, type DashboardAuth } from './credentials.js';
 import type { DashboardDeps } from './deps.js';
 import { dashboardPage, loginPage, PAGE_HEADERS } from './html.js';
 
@@ -47,9 +47,12 @@ export function pageRoutes(deps: DashboardDeps, auth: DashboardAuth) {
         .redirect('/dashboard', 303);
     });
 
-    // Anyone may drop their own cookie; the origin check stops other sites logging a user out.
+    // Anyone may end their own session; the origin check stops other sites logging a user out.
+    // The session ends on the server too: a copy of the cookie stops working at once.
     app.post('/dashboard/logout', publicRoute, async (request, reply) => {
       if (!isSameOrigin(request)) return reply.code(403).send({ error: { code: 'CrossOriginRequest', message: 'Log out from the dashboard itself.' } });
+      auth.end(readCookie(request.headers.cookie, SESSION_COOKIE));
+      log.info('dashboard logout');
       return reply.header('set-cookie', sessionCookie(SESSION_COOKIE, '', 0, request.protocol === 'https')).redirect(LOGIN_PATH, 303);
     });
 

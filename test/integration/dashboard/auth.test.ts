@@ -123,13 +123,62 @@ describe('dashboard auth', () => {
     expect(await stack.bot.queue.isPaused()).toBe(false);
     expect((await pause({ origin: stack.url, 'x-parley-csrf': csrf })).status).toBe(200);
     expect(await stack.bot.queue.isPaused()).toBe(true);
-    // bull-board's own calls cannot carry the token: same origin + SameSite=Strict guard them.
-    expect((await call('/dashboard/jobs/api/queues/messages/resume', { method: 'PUT', headers: { cookie, origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await call('/dashboard/jobs/api/queues/messages/resume', { method: 'PUT', headers: { cookie, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    expect((await call('/dashboard/api/queue/resume', json({ cookie, origin: stack.url, 'x-parley-csrf': csrf }))).status).toBe(200);
     expect(await stack.bot.queue.isPaused()).toBe(false);
     // Bearer callers are not browsers: no CSRF token needed.
     expect((await call('/dashboard/api/queue/pause', json(bearer(stack.creds.admin)))).status).toBe(200);
     expect((await call('/dashboard/api/queue/resume', json(bearer(stack.creds.admin)))).status).toBe(200);
+  });
+
+  it('decides the CSRF check on the path the router uses: percent-encoded spellings need the token too', async () => {
+    const cookie = (await login(stack.creds.admin)).headers.get('set-cookie')!.split(';')[0]!;
+    const csrf = /name="parley-csrf" content="([^"]+)"/.exec(await (await call('/dashboard', { headers: { cookie } })).text())![1]!;
+    for (const path of ['/dashboard/%61pi/queue/pause', '/dashboard/%61%70%69/queue/pause', '/dashboard/api/queue/%70ause']) {
+      expect((await call(path, json({ cookie, origin: stack.url }))).status, path).toBe(403);
+      expect(await stack.bot.queue.isPaused(), path).toBe(false);
+    }
+    // With the token the same spelling reaches the route: it is the route, not a 404.
+    expect((await call('/dashboard/%61pi/queue/pause', json({ cookie, origin: stack.url, 'x-parley-csrf': csrf }))).status).toBe(200);
+    expect(await stack.bot.queue.isPaused()).toBe(true);
+    expect((await call('/dashboard/api/queue/resume', json({ cookie, origin: stack.url, 'x-parley-csrf': csrf }))).status).toBe(200);
+  });
+
+  it('ends the session on the server at log out: the old cookie no longer works', async () => {
+    const cookie = (await login(stack.creds.admin)).headers.get('set-cookie')!.split(';')[0]!;
+    const other = (await login(stack.creds.admin)).headers.get('set-cookie')!.split(';')[0]!;
+    expect((await call('/dashboard/api/overview', { headers: { cookie } })).status).toBe(200);
+    const out = await call('/dashboard/logout', { method: 'POST', headers: { cookie, origin: stack.url } });
+    expect([out.status, out.headers.get('location')]).toEqual([303, '/dashboard/login']);
+    // A copy of the cookie kept by someone else (or the browser ignoring the expired Set-Cookie).
+    expect((await call('/dashboard/api/overview', { headers: { cookie } })).status).toBe(401);
+    expect((await call('/dashboard', { headers: { cookie, accept: 'text/html' } })).status).toBe(303);
+    // Other sessions go on.
+    expect((await call('/dashboard/api/overview', { headers: { cookie: other } })).status).toBe(200);
+  });
+
+  it('keeps the job browser read-only: no state-changing call, even for the admin; no web fonts', async () => {
+    const cookie = (await login(stack.creds.admin)).headers.get('set-cookie')!.split(';')[0]!;
+    const csrf = /name="parley-csrf" content="([^"]+)"/.exec(await (await call('/dashboard', { headers: { cookie } })).text())![1]!;
+    const before = await stack.bot.queue.getJobCounts();
+    const admin = { ...bearer(stack.creds.admin), 'content-type': 'application/json' };
+    const viaCookie = { cookie, origin: stack.url, 'x-parley-csrf': csrf, 'content-type': 'application/json' };
+    for (const headers of [admin, viaCookie]) {
+      const add = await call('/dashboard/jobs/api/queues/messages/add', { method: 'POST', headers, body: JSON.stringify({ name: 'message', data: { threadId: 'x' } }) });
+      expect(add.status).toBe(405);
+      expect((await call('/dashboard/jobs/api/queues/messages/pause', { method: 'PUT', headers })).status).toBe(405);
+      expect((await call('/dashboard/jobs/api/queues/pause', { method: 'PUT', headers })).status).toBe(405);
+      expect((await call('/dashboard/jobs/api/queues/messages/clean/completed', { method: 'PUT', headers })).status).toBe(405);
+    }
+    expect(await stack.bot.queue.getJobCounts()).toEqual(before);
+    expect(await stack.bot.queue.isPaused()).toBe(false);
+    const queues = await (await call('/dashboard/jobs/api/queues', { headers: bearer(stack.creds.admin) })).json();
+    expect(queues.queues[0]).toMatchObject({ readOnlyMode: true, allowRetries: false });
+    const page = await call('/dashboard/jobs', { headers: bearer(stack.creds.admin) });
+    const html = await page.text();
+    expect(html).toContain('static/js/main.');
+    expect(html).not.toMatch(/fonts\.(googleapis|gstatic)\.com/);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(page.headers.get('content-security-policy')).toContain("font-src 'self'");
   });
 
   it('never shows the access key or the credentials in pages, assets, answers or logs', async () => {
