@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { privateDir, privateFiles } from '../lib/private-files.js';
 
 /** Bytes of a generated key, and the fewest a stored one may have (as the config requires). */
 const KEY_BYTES = 32;
@@ -10,6 +11,7 @@ export function resolveAccessKey(dataDir: string, configured?: string): { key: s
   if (configured) return { key: configured, generated: false };
   const file = path.join(dataDir, 'access-key');
   if (fs.existsSync(file)) {
+    privateFiles(file);
     const key = fs.readFileSync(file, 'utf8').trim();
     // An empty or truncated file would sign every token and HMAC with a weak key: refuse to start.
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || Buffer.from(key, 'base64').length < KEY_BYTES) {
@@ -17,7 +19,7 @@ export function resolveAccessKey(dataDir: string, configured?: string): { key: s
     }
     return { key, generated: false };
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const key = randomBytes(KEY_BYTES).toString('base64');
   // Written whole or not at all, so a crash cannot leave an empty key file behind.
   const tmp = `${file}.${process.pid}.tmp`;

@@ -71,6 +71,7 @@ export class ChatBackend {
       chat: this.chat,
       logger,
       clock,
+      accessKey: this.accessKey,
       topic: `/subscriptions/${this.resourceId}/resourceGroups/parley/providers/Microsoft.Communication/communicationServices/parley`,
       dispatcher: options.webhooks,
     });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generate } from 'selfsigned';
+import { privateDir, privateFiles } from './private-files.js';
 
 export interface TlsMaterial {
   key: string;
@@ -18,6 +19,7 @@ export async function ensureSelfSignedCert(dir: string, host?: string): Promise<
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
+    privateFiles(keyFile);
     return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8'), certFile, created: false };
   }
   const altNames: { type: 2 | 7; value?: string; ip?: string }[] = [
@@ -38,7 +40,7 @@ export async function ensureSelfSignedCert(dir: string, host?: string): Promise<
       { name: 'subjectAltName', altNames },
     ],
   });
-  fs.mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
   fs.writeFileSync(certFile, pems.cert);
   return { key: pems.private, cert: pems.cert, certFile, created: true };

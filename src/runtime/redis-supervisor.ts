@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
+import { privateDir } from '../lib/private-files.js';
 
 export interface ManagedRedis {
   url: string;
@@ -58,7 +59,7 @@ export async function ensureRedis(opts: { url: string; manage: 'auto' | 'off'; d
     );
   }
   const dir = path.join(opts.dataDir, 'redis');
-  fs.mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   const port = u.port || '6379';
   const child = spawn(
     bin,

@@ -125,6 +125,8 @@ export class WebhookDispatcher {
     const body = JSON.stringify([row.envelope]);
     let error: string;
     try {
+      // Never sign with an empty key: the delivery fails (and is retried, then dead-lettered) with the reason.
+      if (sub.secretProblem) throw new Error(sub.secretProblem);
       const res = await this.o.fetch(sub.endpointUrl, {
         method: 'POST',
         headers: {

@@ -3,6 +3,7 @@ import { errors } from '../chat/errors.js';
 import type { ChatService } from '../chat/service/chat-service.js';
 import type { Db } from '../chat/store/db.js';
 import { systemClock, type Clock } from '../lib/clock.js';
+import { SecretBox } from '../lib/secret-box.js';
 import type { Logger } from '../lib/logger.js';
 import { WebhookDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { WebhookOutbox } from './outbox.js';
@@ -15,6 +16,8 @@ export interface WebhooksOptions {
   logger: Logger;
   /** Event Grid `topic` of every event (the resource's path). */
   topic: string;
+  /** The resource access key (base64): the key that seals webhook secrets at rest is derived from it. */
+  accessKey: string;
   clock?: Clock;
   dispatcher?: Omit<DispatcherOptions, 'outbox' | 'subscriptions' | 'logger' | 'clock'>;
 }
@@ -28,7 +31,7 @@ export class Webhooks {
 
   constructor(private readonly options: WebhooksOptions) {
     this.clock = options.clock ?? systemClock;
-    this.subscriptions = new SubscriptionsRepo(options.db);
+    this.subscriptions = new SubscriptionsRepo(options.db, new SecretBox(options.accessKey, 'webhook-secrets'));
     // Read inside the chat write's transaction: a deleted thread is soft-deleted, so its row is still there.
     const createdOn = options.db.prepare<[string], { created_on: number }>('SELECT created_on FROM threads WHERE id = ?');
     this.outbox = new WebhookOutbox(options.db, this.subscriptions, options.topic, this.clock, (id) => createdOn.get(id)?.created_on);

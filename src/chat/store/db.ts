@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
 import path from 'node:path';
+import { privateDir, privateFiles, touchPrivate } from '../../lib/private-files.js';
 
 export type Db = Database.Database;
 
@@ -47,12 +47,21 @@ const MIGRATIONS: string[] = [
  * power loss once {@link ChatStore.durable} resolved (a group fsync of the WAL, see `wal-sync.ts`).
  */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Every message lives here: owner-only. SQLite gives the -wal and -shm files the database
+    // file's mode, so creating it 0600 first covers them; older stores are tightened in place.
+    privateDir(path.dirname(file));
+    touchPrivate(file);
+    privateFiles(`${file}-wal`, `${file}-shm`);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted messages and replaced secrets are overwritten where that costs no extra I/O, rather than
+  // lingering in free space of the file.
+  db.pragma('secure_delete = FAST');
   migrate(db);
   return db;
 }
