@@ -8,6 +8,7 @@ const botRun = () => import('./commands/bot-run.js');
 const botAdmin = () => import('./commands/bot-admin.js');
 const queueCmds = () => import('./commands/queue.js');
 const backfillCmd = () => import('./commands/backfill.js');
+const credentialsCmd = () => import('./commands/credentials.js');
 
 /** Loads config once for every command; a bad value stops with every bad variable named. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
@@ -38,6 +39,11 @@ export function buildProgram(): Command {
     .exitOverride();
   program.command('up').description('run everything in one process: chat backend, bot listener and workers (npm start)').action(async () => (await up()).upCommand(configOrExit()));
   program.command('chat').description('run the chat backend alone (ACS Chat + Identity REST API, WebSocket, webhooks)').action(async () => (await chat()).chatCommand(configOrExit()));
+  program
+    .command('credentials')
+    .description('print the connection string and the dashboard credentials (secret: the start-up banner only names the file that holds them)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => void (await credentialsCmd()).credentialsCommand(configOrExit(), opts));
   program.command('worker').description('run queue workers only (scale out: any number, any machine)').action(async () => (await botRun()).botRunCommand(configOrExit(), 'worker'));
 
   const bot = program.command('bot').description('run the bot (listener + workers), or manage the threads it is in');

@@ -20,6 +20,8 @@ export interface Config {
   dataDir: string;
   rateLimits: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'pretty' | 'json';
   redis: {
     url: string;
     /** Key prefix of every parley key and BullMQ queue. */
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dataDir: path.resolve(e.PARLEY_DATA_DIR),
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
     logLevel: e.PARLEY_LOG_LEVEL,
+    logFormat: e.PARLEY_LOG_FORMAT,
     redis: { url: e.REDIS_URL, prefix: e.PARLEY_REDIS_PREFIX, manage: e.PARLEY_REDIS_MANAGE },
     bot: {
       chatUrl: e.PARLEY_CHAT_URL,

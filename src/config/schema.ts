@@ -31,6 +31,7 @@ export const envSchema = z.object({
   PARLEY_DATA_DIR: z.string().trim().min(1).default('./data'),
   PARLEY_RATE_LIMITS: onOff.default('on'),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARLEY_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 
   // The bot: Redis, queue, model provider.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),

@@ -32,7 +32,7 @@ export function dashboardFor(opts: {
     bot: () => opts.holder.bot,
     botAdmin: () => opts.holder.admin,
     accessKey: opts.accessKey,
-    logger: opts.logger.child({ component: 'dashboard' }),
+    logger: opts.logger,
     metrics: opts.metrics,
     readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store, fetch: probeFetch() })(),
   });

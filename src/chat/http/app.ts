@@ -5,6 +5,7 @@ import type { Metrics } from '../../metrics/metrics.js';
 import { errors } from '../errors.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors-handler.js';
+import { RequestLog } from './request-log.js';
 import { adminThreadRoutes } from './routes/admin-routes.js';
 import { botIdentityRoutes } from './routes/bot-identity-routes.js';
 import { identityRoutes } from './routes/identity-routes.js';
@@ -38,6 +39,7 @@ export interface BaseAppOptions {
 export function createBaseApp({ logger, https, bodyLimit = 256 * 1024, metrics }: BaseAppOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions = {
     loggerInstance: logger.child({ component: 'http' }),
+    logController: new RequestLog(),
     bodyLimit,
     // The SDK percent-encodes thread ids; raw `19:…@thread.v2` also arrives (nextLinks). Both route the same.
     routerOptions: { maxParamLength: 1024 },

@@ -38,7 +38,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.error({ err }, 'unhandled error');
       apiError = new ApiError(500, 'InternalServerError', 'An unexpected error occurred.');
     }
-    if (apiError.status >= 400 && apiError.status < 500) request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
+    if (apiError.status >= 400 && apiError.status < 500) request.log.debug({ code: apiError.code, status: apiError.status }, 'request refused');
     if (apiError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(apiError.retryAfterSeconds));
     void reply.status(apiError.status).type('application/json; charset=utf-8').send(apiError.toBody());
   });

@@ -15,7 +15,7 @@ import { onShutdown } from '../shutdown.js';
  * admin API on PARLEY_BOT_PORT, and with PARLEY_BOT_EVENTS=webhook the Event Grid receiver `/bot/events`.
  */
 export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Promise<void> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   const chatUrl = chatUrlFor(config);
   const accessKey = accessKeyFor(config);
   const tls = chatTrustFor(config);

@@ -40,7 +40,9 @@ async function startCli(dataDir: string): Promise<Running> {
   const ready = new Promise<void>((resolve) => {
     lines.on('line', (line) => {
       url ||= /^parley chat backend listening on (\S+)$/.exec(line)?.[1] ?? '';
-      if (line.startsWith('endpoint=')) connectionString = line.trim();
+      // On a pipe the banner names the owner-only credentials file rather than printing the key.
+      const file = /^ {2}credentials:\s+(\S+)/.exec(line)?.[1];
+      if (file) connectionString = /connection string:\s+(\S+)/.exec(fs.readFileSync(file, 'utf8'))![1]!;
       if (url && connectionString) resolve();
     });
   });

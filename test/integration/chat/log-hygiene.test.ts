@@ -6,12 +6,12 @@ import { createLogger } from '../../../src/lib/logger.js';
 import { adminFetch } from '../../support/admin-client.js';
 import { tempDir } from '../../support/chat-server.js';
 
-it('logs JSON at info without tokens, keys or message text', async () => {
+it('logs JSON without tokens, keys or message text, even per request at debug', async () => {
   const sink = new PassThrough();
   let out = '';
   sink.on('data', (d) => (out += d));
   const config = loadConfig({ PARLEY_PORT: '0', PARLEY_DATA_DIR: tempDir(), PARLEY_RATE_LIMITS: 'off' });
-  const backend = await new ChatBackend({ config, logger: createLogger('info', sink) }).start();
+  const backend = await new ChatBackend({ config, logger: createLogger('debug', sink) }).start();
   try {
     const created = (await (
       await adminFetch(backend.url, backend.accessKey, 'POST', '/identities?api-version=2023-10-01', { createTokenWithScopes: ['chat'] })

@@ -164,7 +164,9 @@ async function startCli(dataDir: string): Promise<RunningCli> {
     let url = '';
     lines.on('line', (line) => {
       url ||= /^parley chat backend listening on (\S+)$/.exec(line)?.[1] ?? '';
-      const key = /;accesskey=(\S+)$/i.exec(line)?.[1];
+      // On a pipe the banner names the owner-only credentials file rather than printing the key.
+      const file = /^ {2}credentials:\s+(\S+)/.exec(line)?.[1];
+      const key = file && /;accesskey=(\S+)$/im.exec(fs.readFileSync(file, 'utf8'))?.[1];
       if (url && key) resolve({ url, accessKey: key });
     });
   });
