@@ -27,7 +27,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <input id="credential" name="credential" type="password" required autofocus>
 <button type="submit">Log in</button>
 </form>
-<p class="hint">Use the admin or read-only credential printed by <code>parley up</code> (derived from the access key; never the key itself).</p>
+<p class="hint">Use the admin or read-only credential from the <code>credentials</code> file in the data directory, or print it with <code>npx parley credentials</code> (derived from the access key; never the key itself).</p>
 </main></body></html>`;
 }
 
