@@ -28,6 +28,10 @@ export class RedisKeys {
   greeted(threadId: string): string {
     return `${this.prefix}:greeted:${threadId}`;
   }
+  /** `parley demo`'s thread and people (threadId, ana, bruno), reused by later runs. */
+  get demo(): string {
+    return `${this.prefix}:demo`;
+  }
   /** A thread's pending `/parley` commands (see CommandGate). */
   commands(threadId: string): string {
     return `${this.prefix}:commands:${threadId}`;

@@ -9,6 +9,8 @@ const botAdmin = () => import('./commands/bot-admin.js');
 const queueCmds = () => import('./commands/queue.js');
 const backfillCmd = () => import('./commands/backfill.js');
 const credentialsCmd = () => import('./commands/credentials.js');
+const inviteCmd = () => import('./commands/invite.js');
+const demoCmd = () => import('./commands/demo.js');
 
 /** Loads config once for every command; a bad value stops with every bad variable named. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +67,17 @@ export function buildProgram(): Command {
       const r = await (await backfillCmd()).backfill(configOrExit(), { threadId, since: opts.since, wait: opts.wait });
       if (r.failed > 0 || r.timedOut) process.exitCode = 1;
     });
+
+  program
+    .command('invite <threadId>')
+    .description('let a person into a thread: prints a link that opens the web chat signed in as them')
+    .requiredOption('-n, --name <name>', 'their display name in the thread')
+    .option('-r, --reads <codes>', 'languages they read, comma-separated ISO 639-1 codes (e.g. en or en,fr)')
+    .action(async (threadId: string, opts: { name: string; reads?: string }) => (await inviteCmd()).inviteCommand(configOrExit(), { threadId, ...opts }));
+  program
+    .command('demo')
+    .description('against a running parley: a thread "parley demo" where Ana (en) and Bruno (es) talk; prints a link per person')
+    .action(async () => void (await (await demoCmd()).demoCommand(configOrExit())));
 
   const queue = program.command('queue').description("inspect and steer the bot's job queue");
   queue

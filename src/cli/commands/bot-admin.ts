@@ -1,33 +1,10 @@
-import { BotAdmin, BotAdminError, type ThreadConfig } from '../../bot/bot-admin.js';
-import { RedisKeys } from '../../bot/redis-keys.js';
+import type { BotAdmin, ThreadConfig } from '../../bot/bot-admin.js';
 import type { ThreadSettings } from '../../bot/settings-store.js';
-import { SettingsStore } from '../../bot/settings-store.js';
-import { AdminClient } from '../../client/admin-client.js';
-import { ChatApiError } from '../../client/errors.js';
 import type { Config } from '../../config/load-config.js';
-import { createLogger } from '../../lib/logger.js';
-import { createRedis, redisReady } from '../../lib/redis.js';
-import { accessKeyFor, chatTrustFor, chatUrlFor } from '../../runtime/endpoints.js';
+import { withSession } from '../session.js';
 
 /** Runs `fn` with a BotAdmin on the configured Redis and backend; turns failures into plain messages. */
-async function withBotAdmin<T>(config: Config, fn: (admin: BotAdmin) => Promise<T>): Promise<T> {
-  const logger = createLogger('silent');
-  const redis = createRedis(config.redis.url, 'general', logger);
-  try {
-    await redisReady(redis, 3000).catch(() => {
-      throw new Error(`cannot reach Redis at ${new URL(config.redis.url).host} (REDIS_URL); is parley running?`);
-    });
-    const admin = new AdminClient(chatUrlFor(config), accessKeyFor(config), { tls: chatTrustFor(config) });
-    const keys = new RedisKeys(config.redis.prefix);
-    return await fn(new BotAdmin(new SettingsStore(redis, keys), admin, redis, keys, config.bot.displayName));
-  } catch (err) {
-    if (err instanceof BotAdminError) throw new Error(err.message);
-    if (err instanceof ChatApiError) throw new Error(`the chat backend at ${chatUrlFor(config)} answered ${err.status} ${err.code}: ${err.message}`);
-    throw err;
-  } finally {
-    redis.disconnect();
-  }
-}
+const withBotAdmin = <T>(config: Config, fn: (admin: BotAdmin) => Promise<T>): Promise<T> => withSession(config, (s) => fn(s.botAdmin));
 
 export const describeSettings = (s: ThreadSettings): string =>
   `${s.threadId}  languages=${s.languages.join(',') || '-'}  mode=${s.mode}  analysis=${s.analysis}  ${s.enabled ? 'on' : 'off'}`;

@@ -38,23 +38,28 @@ export async function upCommand(config: Config): Promise<void> {
   trust = chatTrustFor(config);
   const bot = await startBot(config, logger, { chatUrl: backend.url, accessKey: backend.accessKey, tls: trust, redisUrl: redis.url, listen: true, work: true }, holder);
   metrics.attachBot(bot);
-  const out = process.stdout;
   const creds = credentialsFor(backend.url, backend.accessKey);
   const credsFile = writeCredentialsFile(config.dataDir, creds);
-  const [connectionLine, dashboardLine, credentialsLine] = credentialLines(creds, credsFile, out);
-  out.write(`parley is up\n`);
-  out.write(`  chat API (ACS):     ${backend.url}\n`);
-  out.write(`${connectionLine}\n`);
-  out.write(`  notifications:      ${backend.url.replace(/^http/, 'ws')}/notifications\n`);
-  out.write(`  redis:              ${redis.child ? `private redis-server (AOF) in ${config.dataDir}/redis` : 'external'} ${new URL(redis.url).host}\n`);
-  out.write(`  bot:                ${bot.botId} (${config.bot.displayName})\n`);
-  out.write(`${dashboardLine}\n${credentialsLine}\n`);
-  out.write(`  metrics, health:    ${backend.url}/metrics (Bearer <read-only credential>)  ${backend.url}/healthz  ${backend.url}/readyz\n`);
+  const [connectionLine, dashboardLine, credentialsLine] = credentialLines(creds, credsFile, process.stdout);
+  const lines = [
+    'parley is up',
+    `  chat API (ACS):     ${backend.url}`,
+    connectionLine,
+    `  notifications:      ${backend.url.replace(/^http/, 'ws')}/notifications`,
+    `  redis:              ${redis.child ? `private redis-server (AOF) in ${config.dataDir}/redis` : 'external'} ${new URL(redis.url).host}`,
+    `  bot:                ${bot.botId} (${config.bot.displayName})`,
+    dashboardLine,
+    credentialsLine,
+    `  metrics, health:    ${backend.url}/metrics (Bearer <read-only credential>)  ${backend.url}/healthz  ${backend.url}/readyz`,
+  ];
   if (backend.certFile && config.tls.mode === 'self-signed') {
-    out.write(`  TLS: development certificate ${backend.certFile}; parley's CLI trusts it by itself (same PARLEY_DATA_DIR), your own Node apps with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);
+    lines.push(`  TLS: development certificate ${backend.certFile}; parley's CLI trusts it by itself (same PARLEY_DATA_DIR), your own Node apps with NODE_EXTRA_CA_CERTS=${backend.certFile}`);
   }
-  if (config.tls.mode === 'off') out.write('  TLS is off: the official SDKs refuse bearer tokens over http; set PARLEY_TLS=self-signed.\n');
-  out.write(`Add the bot to a thread: npx parley bot add <threadId> --languages es,fr\n`);
+  if (config.tls.mode === 'off') lines.push('  TLS is off: the official SDKs refuse bearer tokens over http; set PARLEY_TLS=self-signed.');
+  lines.push('See it work: npx parley demo (in another terminal, same environment) prints two links to open side by side.');
+  lines.push('Add the bot to a thread: npx parley bot add <threadId> --languages es,fr');
+  // One write: whoever reads the banner (a terminal, a log shipper, a test) gets it whole.
+  process.stdout.write(`${lines.join('\n')}\n`);
   // The bot drains first: its workers post through the backend, which must still be listening.
   onShutdown(logger, [() => bot.close(), () => backend.close(), () => redis.stop()]);
 }
