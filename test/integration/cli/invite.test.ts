@@ -27,7 +27,8 @@ beforeAll(async () => {
   server = await startServer(process.execPath, ['bin/parley.js', 'up'], env);
   base = `https://127.0.0.1:${port}`;
   // An app's thread, made with the official SDKs (this process trusts the test certificate).
-  const connectionString = /connection string:\s+(\S+)/.exec(server.output())![1]!;
+  const credentials = await runCli(['credentials', '--json'], env);
+  const { connectionString } = JSON.parse(credentials.stdout) as { connectionString: string };
   const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['chat']);
   const { chatThread } = await new ChatClient(base, new AzureCommunicationTokenCredential(token)).createChatThread({ topic: 'Support' });
   threadId = chatThread!.id;
