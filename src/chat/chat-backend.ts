@@ -12,6 +12,7 @@ import { RealtimeHub, type RealtimeHubOptions } from '../realtime/realtime-hub.j
 import { webhookAdminRoutes } from '../webhooks/admin-routes.js';
 import type { DispatcherOptions } from '../webhooks/dispatcher.js';
 import { Webhooks } from '../webhooks/webhooks.js';
+import { webchatPlugin } from '../webchat/webchat-plugin.js';
 import { connectionString, resolveAccessKey } from './access-key.js';
 import { TokenService } from './auth/tokens.js';
 import { buildChatApp, type ChatAppOptions } from './http/app.js';
@@ -94,7 +95,7 @@ export class ChatBackend {
       logger,
       https,
       metrics: this.options.metrics,
-      plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks), ...(this.options.plugins ?? [])],
+      plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks), () => webchatPlugin(), ...(this.options.plugins ?? [])],
     });
     this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, clock, ...this.options.realtime });
     this.realtime.attach(this.app.server);
