@@ -40,14 +40,20 @@ export function foldThread(input: Iterable<FoldInput>, options: FoldOptions): Fo
   }
 
   const byId = new Map(messages.map((m) => [m.id, m]));
-  const folded = originals.map((m) => foldOne(m, posts.get(m.id), options));
+  // The bot works through a thread roughly in order: a message older than one it has already
+  // posted for, with no post of its own, was let be (too short, nothing to translate), not pending.
+  let settledSeq = -1;
+  for (const m of originals) if (posts.get(m.id)?.sourceVersion === m.version) settledSeq = Math.max(settledSeq, Number(m.sequenceId));
+  const folded = originals.map((m) => foldOne(m, posts.get(m.id), { ...options, settled: Number(m.sequenceId) < settledSeq }));
   return {
     messages: folded.sort((a, b) => Number(a.message.sequenceId) - Number(b.message.sequenceId)),
     replies: replies.map(({ post, message }) => replyOf(post, message, byId)),
   };
 }
 
-function foldOne(m: FoldInput, post: BotPost | undefined, options: FoldOptions): FoldedMessage {
+type OneOptions = FoldOptions & { settled: boolean };
+
+function foldOne(m: FoldInput, post: BotPost | undefined, options: OneOptions): FoldedMessage {
   const format = formatOf(m);
   const original = format === 'system' ? '' : (m.content?.message ?? '');
   const senderId = senderIdOf(m);
@@ -69,7 +75,7 @@ function foldOne(m: FoldInput, post: BotPost | undefined, options: FoldOptions):
   return { ...base, state, shown: state.kind === 'translated' ? translations[state.language]! : original };
 }
 
-function readerState(m: FoldInput, format: FoldedMessage['format'], post: BotPost | undefined, options: FoldOptions): ReaderState {
+function readerState(m: FoldInput, format: FoldedMessage['format'], post: BotPost | undefined, options: OneOptions): ReaderState {
   if (format === 'system') return { kind: 'original', reason: 'system' };
   const senderId = senderIdOf(m);
   if (options.readerId !== undefined && senderId === options.readerId) return { kind: 'original', reason: 'own' };
@@ -79,8 +85,8 @@ function readerState(m: FoldInput, format: FoldedMessage['format'], post: BotPos
   if (post?.sourceLanguage && wanted.includes(post.sourceLanguage)) return { kind: 'original', reason: 'readable' };
   if (!post) {
     const changedAt = (m.editedOn ?? m.createdOn).getTime();
-    const recent = (options.now ?? Date.now()) - changedAt < (options.pendingMs ?? 120_000);
-    return options.botId !== undefined && recent ? { kind: 'pending' } : { kind: 'original', reason: 'no-translation' };
+    const recent = (options.now ?? Date.now()) - changedAt < (options.pendingMs ?? 60_000);
+    return options.botId !== undefined && recent && !options.settled ? { kind: 'pending' } : { kind: 'original', reason: 'no-translation' };
   }
   for (const lang of wanted) {
     const r = post.languages[lang];

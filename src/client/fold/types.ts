@@ -82,8 +82,9 @@ export interface FoldOptions {
   /** Epoch ms, for the pending window. @defaultValue Date.now() */
   now?: number;
   /**
-   * How long after a message is sent or edited a missing translation counts as pending; after it
-   * the original is shown as untranslated. @defaultValue 120000
+   * How long after a message is sent or edited a missing translation counts as pending; after it,
+   * or once the bot has posted for a later message, the original is shown without translation.
+   * @defaultValue 60000
    */
   pendingMs?: number;
 }

@@ -57,6 +57,8 @@ export class LiveConnection {
     const ws = new WebSocket(`${this.o.url}?access_token=${encodeURIComponent(this.o.token())}`);
     this.ws = ws;
     let opened = false;
+    // A handshake or a `connected` frame that never comes counts like a silent connection.
+    this.feedWatchdog();
     ws.onmessage = (e) => {
       this.feedWatchdog();
       let frame: Frame;

@@ -9,7 +9,7 @@ let seq = 0;
 
 function msg(sender: string, text: string, extra: Partial<FoldInput> = {}): FoldInput {
   seq += 1;
-  const createdOn = new Date(NOW - 1000 * (100 - seq));
+  const createdOn = new Date(NOW - 10_000 + seq);
   return {
     id: String(createdOn.getTime()),
     type: 'text',
@@ -94,10 +94,16 @@ describe('foldThread', () => {
     expect(messages[0]).toMatchObject({ shown: 'Old news', state: { kind: 'original', reason: 'no-translation' } });
   });
 
-  it('pending while recent, then untranslated; a language the bot could not do says why', () => {
+  it('pending while recent and nothing later was posted, then plain; a language the bot could not do says why', () => {
     const recent = msg(ANA, 'Just sent', { createdOn: new Date(NOW - 2000) });
     const old = msg(ANA, 'Long ago', { createdOn: new Date(NOW - 600_000) });
     expect(fold([recent, old], ['es']).messages.map((m) => m.state.kind)).toEqual(['pending', 'original']);
+    // Once the bot has posted for a later message, an earlier one without a post was let be.
+    const ok = msg(ANA, 'ok', { createdOn: new Date(NOW - 1000) });
+    const later = msg(BRUNO, 'Thanks for the quick answer', { createdOn: new Date(NOW - 900) });
+    const latest = msg(ANA, 'See you', { createdOn: new Date(NOW - 800) });
+    const states = fold([ok, later, translationPost(later, { es: 'Gracias por la respuesta rápida' }), latest], ['es'], '8:acs:r_carol').messages.map((m) => m.state.kind);
+    expect(states).toEqual(['original', 'translated', 'pending']);
     const hallo = msg(ANA, 'Hello');
     const legacy = msg(BOT, '[es] Hola\n[de] (not translated: no Apertium pair installed for en→de)', {
       metadata: { parleyBot: 'true', parleyKind: 'translation', parleySourceId: hallo.id, parleySourceVersion: hallo.version, parleyLanguages: 'es', parleyUntranslated: 'de' },
