@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebchatStack, type Invited, type WebchatStack } from '../support/webchat-stack.js';
+import { XSS_CORPUS } from '../support/xss-corpus.js';
 
 const ARTIFACTS = 'test-artifacts/webchat';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -75,7 +76,7 @@ describe('two people, two languages', () => {
       { name: 'Ana', reads: ['en'] },
       { name: 'Bruno', reads: ['es'] },
     ]);
-    [ana, bruno] = await Promise.all(people.map((p) => open(p)));
+    [ana, bruno] = await Promise.all([open(people[0]!), open(people[1]!)]);
     brunoId = people[1]!.userId;
   }, 90_000);
 
@@ -137,17 +138,21 @@ describe('two people, two languages', () => {
   }, 120_000);
 
   it('after the server closes Bruno’s socket while Ana keeps writing, Bruno has every message once', async () => {
+    const before = await bruno.page.locator('.msg').count();
     await bruno.page.context().setOffline(true);
     for (const ws of serverSockets(brunoId)) ws.terminate();
     await bruno.page.locator('.conn[data-state=reconnecting]').waitFor();
     const texts = ['One.', 'Two dogs.', 'Three houses.', 'Four cats.', 'Five trains.'];
     for (const t of texts) await send(ana, t);
     for (const t of texts) await message(ana, t).waitFor();
+    // Still cut off: everything Ana wrote has to come from the catch-up, not from live events.
+    await expect(bruno.page.locator('.conn').getAttribute('data-state')).resolves.toBe('reconnecting');
+    await expect(message(bruno, 'Uno.').count()).resolves.toBe(0);
     await bruno.page.context().setOffline(false);
     await bruno.page.locator('.conn[data-state=live]').waitFor();
     for (const t of ['Uno.', 'Dos perros.', 'Tres casas.', 'Cuatro gatos.', 'Cinco trenes.']) await message(bruno, t).waitFor();
     const bodies = await bruno.page.locator('.msg .body').allTextContents();
-    expect(bodies).toHaveLength(1 + texts.length);
+    expect(bodies).toHaveLength(before + texts.length);
     expect(new Set(bodies).size).toBe(bodies.length);
     await shot(bruno, '06-after-reconnect');
   }, 120_000);
@@ -179,5 +184,83 @@ describe('a connection that dies silently', () => {
     await message(diego, 'El tren es tarde').waitFor();
     expect(noticedMs).toBeLessThan(2 * HEARTBEAT_MS + 3000);
     await expect(diego.page.locator('.msg').count()).resolves.toBe(1);
+  }, 120_000);
+});
+
+describe('message content never executes', () => {
+  it('renders the XSS corpus, as text and as html, and their translations, without running any of it', async () => {
+    const { threadId, people } = await stack.thread('XSS', [
+      { name: 'Mallory', reads: ['en'] },
+      { name: 'Eve', reads: ['es'] },
+    ]);
+    const eve = await open(people[1]!);
+    await eve.page.evaluate(() => {
+      const w = window as unknown as { __xss: (n: number) => void; __ran: number[]; __violations: string[] };
+      w.__ran = [];
+      w.__violations = [];
+      w.__xss = (n) => w.__ran.push(n);
+      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.sample}`));
+    });
+    const mallory = people[0]!.userId;
+    stack.backend.chat.sendMessage(mallory, threadId, { content: '<p>See <a href="https://example.com/docs">the docs</a></p>', type: 'html' });
+    const sent: string[] = [];
+    for (const { payload } of XSS_CORPUS) {
+      stack.backend.chat.sendMessage(mallory, threadId, { content: payload, type: 'text' });
+      sent.push(payload);
+      try {
+        stack.backend.chat.sendMessage(mallory, threadId, { content: `<p>Hello ${payload}</p>`, type: 'html' });
+      } catch {
+        // Sanitized to nothing: refused by the backend (400), nothing to render.
+      }
+    }
+    const expected = stack.backend.chat.listMessages(mallory, threadId, { limit: 200, startTime: -1, beforeSeq: null }).messages.filter((m) => m.senderId === mallory).length;
+    await eve.page.waitForFunction((n) => document.querySelectorAll('.msg').length === n, expected, { timeout: 60_000 });
+    // Wait for the bot to have handled every message, so its translations are rendered too.
+    await eve.page.waitForFunction(() => document.querySelectorAll('.msg[data-state=pending]').length === 0, undefined, { timeout: 90_000 });
+    // Text messages show exactly what was sent.
+    const texts = await eve.page.locator('.msg[data-state] .body').allTextContents();
+    for (const payload of sent.slice(0, 5)) expect(texts.some((t) => t === payload || t.includes('script'))).toBe(true);
+    const dangerous = await eve.page.evaluate(() => {
+      const list = document.querySelector('.messages')!;
+      const bad: string[] = [];
+      for (const el of Array.from(list.querySelectorAll('*'))) {
+        if (el.localName === 'a' && !/^(https?|mailto):/.test(el.getAttribute('href') ?? 'https:')) bad.push(`a[href=${el.getAttribute('href')}]`);
+        if (/^(script|iframe|object|embed|img|svg|math|style|link|meta|base|form|input|video|audio|source|template|noscript|body|details|marquee|textarea|select)$/.test(el.localName)) bad.push(el.localName);
+        for (const a of Array.from(el.attributes)) if (/^on/i.test(a.name) || a.name === 'style' || /^\s*(javascript|data|vbscript):/i.test(a.value)) bad.push(`${el.localName}[${a.name}=${a.value}]`);
+      }
+      const w = window as unknown as { __ran: number[]; __violations: string[] };
+      return { bad, ran: w.__ran, violations: w.__violations };
+    });
+    await shot(eve, '07-xss-corpus');
+    await expect(eve.page.locator('.messages a[href="https://example.com/docs"]').first().getAttribute('rel')).resolves.toBe('noopener noreferrer nofollow');
+    expect(dangerous).toEqual({ bad: [], ran: [], violations: [] });
+    expect(eve.problems).toEqual([]);
+  }, 180_000);
+});
+
+describe('signing in', () => {
+  it('keeps the token out of the address bar and says how to get a new link when it expires or is revoked', async () => {
+    const { threadId, people } = await stack.thread('Support', [{ name: 'Fátima', reads: ['en'] }]);
+    const tab = await open(people[0]!);
+    expect(tab.page.url()).toBe(`${stack.backend.url}/`);
+    await expect(tab.page.evaluate(() => sessionStorage.getItem('parley.session'))).resolves.toContain('"token"');
+    // Revoked: the next call is refused and the page signs out.
+    stack.backend.identity.revokeTokens(people[0]!.userId);
+    await send(tab, 'Hello?');
+    await tab.page.getByRole('heading', { name: 'Your link has expired' }).waitFor();
+    await expect(tab.page.locator('code').textContent()).resolves.toBe(`npx parley invite '${threadId}' --name "Fátima"`);
+    await expect(tab.page.evaluate(() => sessionStorage.getItem('parley.session'))).resolves.not.toContain('eyJ');
+    await shot(tab, '08-link-expired');
+    // A link whose token is already expired never shows the chat.
+    const userId = stack.backend.identity.createUser();
+    const { token } = await stack.backend.identity.issueToken(userId, ['chat'], 0);
+    const expired = await (await browser.newContext()).newPage();
+    await expired.goto(`${stack.backend.url}/#token=${token}&thread=${encodeURIComponent(threadId)}&name=Zoe&reads=`);
+    await expired.getByRole('heading', { name: 'Your link has expired' }).waitFor();
+    await expired.goto(`${stack.backend.url}/`);
+    await expired.getByRole('heading', { name: 'Your link has expired' }).waitFor();
+    const none = await (await browser.newContext()).newPage();
+    await none.goto(`${stack.backend.url}/`);
+    await none.getByRole('heading', { name: 'Open your invite link' }).waitFor();
   }, 120_000);
 });

@@ -12,7 +12,7 @@ const root = document.getElementById('app')!;
 
 function inviteHint(threadId?: string, name?: string): HTMLElement {
   const cmd = `npx parley invite ${threadId ? `'${threadId}'` : '<threadId>'} --name "${name || 'Your name'}"`;
-  return h('p', {}, 'Ask whoever invited you for a new link. On the machine that runs parley, an operator makes one with ', h('code', {}, cmd), '.');
+  return h('div', {}, h('p', {}, 'Ask whoever invited you for a new link. On the machine that runs parley, an operator makes one with:'), h('code', { class: 'cmd' }, cmd));
 }
 
 function signedOut(problem: 'missing' | 'invalid' | 'expired', threadId?: string, name?: string): void {

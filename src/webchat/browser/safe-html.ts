@@ -56,10 +56,12 @@ export function sanitizedFragment(html: string): DocumentFragment {
 }
 
 function linkAttributes(from: Element, to: HTMLElement): void {
-  const href = from.getAttribute('href') ?? '';
+  const href = from.getAttribute('href')?.trim();
+  if (!href) return;
   let url: URL | undefined;
   try {
-    url = new URL(href, location.href);
+    // Absolute links only: a relative one would point into this page.
+    url = new URL(href);
   } catch {
     url = undefined;
   }

@@ -34,9 +34,11 @@ export function loadSession(now = Date.now()): SessionResult {
   } catch {
     stored = undefined;
   }
-  if (!stored || typeof stored.token !== 'string' || typeof stored.threadId !== 'string') return { ok: false, problem: 'missing' };
+  if (!stored || typeof stored.threadId !== 'string') return { ok: false, problem: 'missing' };
   const threadId = stored.threadId;
   const displayName = typeof stored.displayName === 'string' ? stored.displayName : '';
+  // A token forgotten after it was refused: the tab still knows which link it was.
+  if (typeof stored.token !== 'string') return { ok: false, problem: 'expired', threadId, displayName };
   const claims = tokenClaims(stored.token);
   if (!claims) return { ok: false, problem: 'invalid', threadId, displayName };
   if (claims.expiresAt <= now) return { ok: false, problem: 'expired', threadId, displayName };
