@@ -13,6 +13,8 @@ const ARTIFACTS = 'test-artifacts/webchat';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Short, so a silent connection is noticed in seconds (the page waits two heartbeats). */
 const HEARTBEAT_MS = 1500;
+/** Messages from people (the bot's greeting is an ordinary post of its own). */
+const PEOPLE = '.msg:not(.from-bot)';
 
 let stack: WebchatStack;
 let browser: Browser;
@@ -96,8 +98,8 @@ describe('two people, two languages', () => {
     // Each sees their own message as written, and the bot's posts and the pages' /parley me commands never.
     await message(ana, 'The house is very big and the dog is black.').waitFor();
     for (const tab of [ana, bruno]) {
-      await expect(tab.page.locator('.msg').count()).resolves.toBe(2);
-      await expect(tab.page.locator('.messages').textContent()).resolves.not.toMatch(/\[es\]|\[en\]|\/parley/);
+      await expect(tab.page.locator(PEOPLE).count()).resolves.toBe(2);
+      for (const text of await tab.page.locator(`${PEOPLE}, .msg-system`).allTextContents()) expect(text).not.toMatch(/\[es\]|\[en\]|\/parley/);
     }
     await shot(ana, '01-ana-reads-english');
     await shot(bruno, '02-bruno-reads-spanish');
@@ -133,12 +135,12 @@ describe('two people, two languages', () => {
     await again.hover();
     await again.getByRole('button', { name: 'Delete' }).click();
     await edited.waitFor({ state: 'detached' });
-    await expect(bruno.page.locator('.msg').count()).resolves.toBe(1);
+    await expect(bruno.page.locator(PEOPLE).count()).resolves.toBe(1);
     expect([...ana.problems, ...bruno.problems]).toEqual([]);
   }, 120_000);
 
   it('after the server closes Bruno’s socket while Ana keeps writing, Bruno has every message once', async () => {
-    const before = await bruno.page.locator('.msg').count();
+    const before = await bruno.page.locator(PEOPLE).count();
     await bruno.page.context().setOffline(true);
     for (const ws of serverSockets(brunoId)) ws.terminate();
     await bruno.page.locator('.conn[data-state=reconnecting]').waitFor();
@@ -151,7 +153,7 @@ describe('two people, two languages', () => {
     await bruno.page.context().setOffline(false);
     await bruno.page.locator('.conn[data-state=live]').waitFor();
     for (const t of ['Uno.', 'Dos perros.', 'Tres casas.', 'Cuatro gatos.', 'Cinco trenes.']) await message(bruno, t).waitFor();
-    const bodies = await bruno.page.locator('.msg .body').allTextContents();
+    const bodies = await bruno.page.locator(`${PEOPLE} .body`).allTextContents();
     expect(bodies).toHaveLength(before + texts.length);
     expect(new Set(bodies).size).toBe(bodies.length);
     await shot(bruno, '06-after-reconnect');
@@ -183,7 +185,7 @@ describe('a connection that dies silently', () => {
     await diego.page.locator('.conn[data-state=live]').waitFor();
     await message(diego, 'El tren es tarde').waitFor();
     expect(noticedMs).toBeLessThan(2 * HEARTBEAT_MS + 3000);
-    await expect(diego.page.locator('.msg').count()).resolves.toBe(1);
+    await expect(diego.page.locator(PEOPLE).count()).resolves.toBe(1);
   }, 120_000);
 });
 
@@ -214,7 +216,7 @@ describe('message content never executes', () => {
       }
     }
     const expected = stack.backend.chat.listMessages(mallory, threadId, { limit: 200, startTime: -1, beforeSeq: null }).messages.filter((m) => m.senderId === mallory).length;
-    await eve.page.waitForFunction((n) => document.querySelectorAll('.msg').length === n, expected, { timeout: 60_000 });
+    await eve.page.waitForFunction((n) => document.querySelectorAll('.msg:not(.from-bot)').length === n, expected, { timeout: 60_000 });
     // Wait for the bot to have handled every message, so its translations are rendered too.
     await eve.page.waitForFunction(() => document.querySelectorAll('.msg[data-state=pending]').length === 0, undefined, { timeout: 90_000 });
     // Text messages show exactly what was sent.
