@@ -97,7 +97,14 @@ export class ChatBackend {
       metrics: this.options.metrics,
       plugins: [(ctx) => webhookAdminRoutes(ctx, this.webhooks), () => webchatPlugin(), ...(this.options.plugins ?? [])],
     });
-    this.realtime = new RealtimeHub({ identity: this.identity, events: this.chat.events, logger, clock, ...this.options.realtime });
+    this.realtime = new RealtimeHub({
+      identity: this.identity,
+      events: this.chat.events,
+      logger,
+      clock,
+      maxConnectionsPerUser: config.realtime.maxConnectionsPerUser,
+      ...this.options.realtime,
+    });
     this.realtime.attach(this.app.server);
     this.options.metrics?.trackConnections(() => this.realtime.connections);
     await this.app.listen({ host: config.http.host, port: config.http.port });

@@ -22,6 +22,8 @@ export class ApiError extends Error {
 export const errors = {
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   invalidJson: (detail: string) => new ApiError(400, 'InvalidJson', `The request body is not valid JSON: ${detail}`),
+  invalidEncoding: () =>
+    new ApiError(400, 'InvalidJson', 'The request body is not valid UTF-8; JSON must be sent as UTF-8 (RFC 8259 §8.1).'),
   missingApiVersion: () =>
     new ApiError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."),
   unsupportedApiVersion: (version: string, supported: readonly string[]) =>

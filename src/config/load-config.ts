@@ -19,6 +19,11 @@ export interface Config {
   accessKey?: string;
   dataDir: string;
   rateLimits: boolean;
+  /** The `/notifications` WebSocket endpoint. */
+  realtime: {
+    /** Open connections one identity may hold; the next one is closed with 4029. */
+    maxConnectionsPerUser: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `auto`: readable lines on a terminal, JSON lines otherwise. */
   logFormat: 'auto' | 'pretty' | 'json';
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     accessKey: e.PARLEY_ACCESS_KEY,
     dataDir: path.resolve(e.PARLEY_DATA_DIR),
     rateLimits: e.PARLEY_RATE_LIMITS === 'on',
+    realtime: { maxConnectionsPerUser: e.PARLEY_WS_MAX_PER_USER },
     logLevel: e.PARLEY_LOG_LEVEL,
     logFormat: e.PARLEY_LOG_FORMAT,
     redis: { url: e.REDIS_URL, prefix: e.PARLEY_REDIS_PREFIX, manage: e.PARLEY_REDIS_MANAGE },

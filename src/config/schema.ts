@@ -30,6 +30,7 @@ export const envSchema = z.object({
   PARLEY_ACCESS_KEY: optionalString.pipe(base64Key.optional()),
   PARLEY_DATA_DIR: z.string().trim().min(1).default('./data'),
   PARLEY_RATE_LIMITS: onOff.default('on'),
+  PARLEY_WS_MAX_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
 

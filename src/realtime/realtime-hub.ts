@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { ChatEvent } from '../chat/events.js';
 import { ApiError } from '../chat/errors.js';
-import type { IdentityService } from '../chat/service/identity-service.js';
+import { requireChatGrant } from '../chat/auth/scopes.js';
+import type { AccessEnded, Authenticated, IdentityService } from '../chat/service/identity-service.js';
 import type { EventBus } from '../lib/event-bus.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -22,11 +23,18 @@ export interface RealtimeHubOptions {
   maxBufferedBytes?: number;
   /** For the token-expiry timer. @defaultValue the system clock */
   clock?: Clock;
+  /**
+   * Open connections one identity may hold; one more is closed with 4029 right after the upgrade.
+   * @defaultValue 20
+   */
+  maxConnectionsPerUser?: number;
 }
 
 interface Client {
   ws: WebSocket;
   userId: string;
+  /** Token generation the connection was authenticated with (revocation bumps it). */
+  generation: number;
   alive: boolean;
   expiryTimer?: NodeJS.Timeout;
 }
@@ -41,8 +49,10 @@ export class RealtimeHub {
   private readonly path: string;
   private readonly heartbeatMs: number;
   private readonly maxBufferedBytes: number;
+  private readonly maxPerUser: number;
   private readonly log: Logger;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeAccess: () => void;
   private heartbeat?: NodeJS.Timeout;
   private closing?: Promise<void>;
   /** Frames sent since start (for metrics). */
@@ -52,8 +62,10 @@ export class RealtimeHub {
     this.path = options.path ?? '/notifications';
     this.heartbeatMs = options.heartbeatMs ?? 30_000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
+    this.maxPerUser = options.maxConnectionsPerUser ?? 20;
     this.log = options.logger.child({ component: 'realtime' });
     this.unsubscribe = options.events.subscribe((event) => this.dispatch(event));
+    this.unsubscribeAccess = options.identity.accessEnded.subscribe((change) => this.endAccess(change));
   }
 
   /** Number of open connections. */
@@ -74,21 +86,31 @@ export class RealtimeHub {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== this.path) return refuse(socket, 404, 'NotFound', `No WebSocket endpoint at ${url.pathname}.`);
     const header = req.headers.authorization ?? (url.searchParams.get('access_token') ? `Bearer ${url.searchParams.get('access_token')}` : undefined);
-    let auth: Awaited<ReturnType<IdentityService['authenticate']>>;
+    let auth: Authenticated;
     try {
       auth = await this.options.identity.authenticate(header);
-      if (!auth.scopes.includes('chat')) throw new ApiError(401, 'Unauthorized', "The access token does not carry the 'chat' scope.");
+      // Any chat scope may listen (chat.join and chat.join.limited too); none is 403, as on REST.
+      requireChatGrant(auth.scopes);
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(401, 'Unauthorized', 'Request is not authorized.');
       return refuse(socket, e.status, e.code, e.message);
     }
     if (this.closing) return refuse(socket, 503, 'ServiceUnavailable', 'The server is shutting down.');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.register(ws, auth.userId, auth.expiresAt));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.register(ws, auth));
   }
 
-  private register(ws: WebSocket, userId: string, expiresAt: number): void {
-    const client: Client = { ws, userId, alive: true };
+  private register(ws: WebSocket, auth: Authenticated): void {
+    const { userId, generation, expiresAt } = auth;
+    // Revoked or deleted while the token was being checked: the revocation did not see this socket.
+    if (!this.options.identity.isCurrent(userId, generation)) return ws.close(CLOSE.accessRevoked, 'access token revoked');
     let set = this.byUser.get(userId);
+    // A close code rather than an HTTP refusal: browsers never see the status of a refused upgrade
+    // (only a 1006 close), but they do see this code and reason.
+    if (openCount(set) >= this.maxPerUser) {
+      this.log.warn({ userId, limit: this.maxPerUser }, 'refusing a WebSocket over the per-user limit');
+      return ws.close(CLOSE.tooManyConnections, `too many connections for this user (limit ${this.maxPerUser})`);
+    }
+    const client: Client = { ws, userId, generation, alive: true };
     if (!set) this.byUser.set(userId, (set = new Set()));
     set.add(client);
     const untilExpiry = expiresAt - (this.options.clock ?? systemClock)();
@@ -105,6 +127,19 @@ export class RealtimeHub {
       type: 'connected',
       payload: { userId, serverTime: new Date().toISOString(), heartbeatMs: this.heartbeatMs },
     });
+  }
+
+  /** Closes the user's connections whose token was revoked (all of them when the user was deleted). */
+  private endAccess({ userId, reason }: AccessEnded): void {
+    const clients = this.byUser.get(userId);
+    if (!clients) return;
+    for (const client of clients) {
+      if (this.options.identity.isCurrent(userId, client.generation)) continue;
+      // Not deleted from the set here: the close handler does it once the close completes, and
+      // dispatch skips sockets that are no longer OPEN meanwhile.
+      client.ws.close(CLOSE.accessRevoked, reason === 'deleted' ? 'identity deleted' : 'access token revoked');
+      setTimeout(() => client.ws.terminate(), 1000).unref();
+    }
   }
 
   /** Clients may send `{"type":"ping"}` (browsers cannot see protocol pings); anything else is ignored. */
@@ -165,6 +200,7 @@ export class RealtimeHub {
   close(graceMs = 2000): Promise<void> {
     this.closing ??= (async () => {
       this.unsubscribe();
+      this.unsubscribeAccess();
       clearInterval(this.heartbeat);
       const all = [...this.byUser.values()].flatMap((set) => [...set]);
       await Promise.all(
@@ -190,9 +226,16 @@ export class RealtimeHub {
   }
 }
 
+/** Connections still open (one closing after a revocation no longer counts against the limit). */
+function openCount(clients: Set<Client> | undefined): number {
+  let n = 0;
+  for (const c of clients ?? []) if (c.ws.readyState === WebSocket.OPEN) n++;
+  return n;
+}
+
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
-  const reason = { 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );

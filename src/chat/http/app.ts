@@ -18,6 +18,8 @@ export interface ChatAppOptions extends ApiContext, BaseAppOptions {
   plugins?: Array<(ctx: ApiContext) => FastifyPluginAsync>;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Options of every parley HTTP server (chat backend, bot process). */
 export interface BaseAppOptions {
   logger: Logger;
@@ -54,13 +56,21 @@ export function createBaseApp({ logger, https, bodyLimit = 256 * 1024, metrics }
   const app = (https ? Fastify({ ...serverOptions, https } as FastifyServerOptions) : Fastify(serverOptions)) as FastifyInstance;
 
   app.decorateRequest('caller', '');
+  app.decorateRequest('grant', null);
   app.decorateRequest('rawBody', '');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/json', 'application/merge-patch+json'],
-    { parseAs: 'string' },
+    { parseAs: 'buffer' },
     (request, body, done) => {
-      const text = body as string;
+      // JSON is UTF-8 (RFC 8259 §8.1): invalid bytes are refused rather than stored as U+FFFD. The
+      // BOM is kept, so rawBody stays byte-exact for HMAC content hashes (and JSON.parse refuses it).
+      let text: string;
+      try {
+        text = STRICT_UTF8.decode(body as Buffer);
+      } catch {
+        return done(errors.invalidEncoding(), undefined);
+      }
       request.rawBody = text;
       if (text.trim() === '') return done(null, undefined);
       try {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../lib/clock.js';
+import type { ChatGrant } from '../auth/scopes.js';
 import type { RateLimiter } from '../../lib/rate-limiter.js';
 import { errors } from '../errors.js';
 import type { ChatService } from '../service/chat-service.js';
@@ -10,6 +11,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Raw id of the authenticated chat caller. */
     caller: string;
+    /** What the chat caller's token scopes allow; `null` until the chat auth hook ran (allows nothing). */
+    grant: ChatGrant | null;
     /** The body exactly as received, for HMAC content hashes. */
     rawBody: string;
   }

@@ -17,6 +17,17 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   return result.data;
 }
 
+/**
+ * A merge-patch body must be there: no body, or JSON `null`, is 400 rather than an empty change
+ * (which would still bump a message's version). `example` shows the caller what to send.
+ */
+export function requireBody(body: unknown, example: string): unknown {
+  if (body === undefined || body === null) {
+    throw errors.badRequest(`The request body is required: a JSON merge-patch object such as ${example}.`);
+  }
+  return body;
+}
+
 const FASTIFY_CODES: Record<string, ApiError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: errors.tooLarge('The request body is too large.'),
   FST_ERR_CTP_EMPTY_JSON_BODY: errors.badRequest('The request body is empty.'),

@@ -18,6 +18,7 @@ import {
 import type { ChatStore } from '../store/chat-store.js';
 import type { ThreadCursor } from '../store/threads-repo.js';
 import { readerWindow, requireMember, requireThread } from './access.js';
+import { isSupportedParticipant, unsupportedIdentifierMessage } from './identifiers.js';
 import { sanitizeMessageHtml } from './sanitize.js';
 
 export interface ParticipantInput {
@@ -182,6 +183,8 @@ export class ChatService {
   ): void {
     const thread = requireThread(this.store, threadId);
     requireMember(this.store, thread, caller);
+    // An empty merge patch changes nothing: no write, no event.
+    if (patch.topic === undefined && isEmpty(patch.metadata) && patch.retention === undefined) return;
     const now = this.clock();
     const updated: Thread = {
       ...thread,
@@ -287,6 +290,8 @@ export class ChatService {
     const thread = requireThread(this.store, threadId);
     requireMember(this.store, thread, caller);
     const m = this.ownMessage(caller, threadId, messageId);
+    // An empty merge patch changes nothing: the version, editedOn and listeners stay untouched.
+    if (patch.content === undefined && isEmpty(patch.metadata)) return m;
     if (patch.content !== undefined) checkMessageSize(patch.content);
     const content = patch.content === undefined ? m.content.message : m.type === 'html' ? sanitizeHtmlContent(patch.content) : patch.content;
     // Change times come from the message-id sequence, so every change is stamped strictly after all
@@ -372,6 +377,7 @@ export class ChatService {
   removeParticipant(caller: string | { admin: true }, threadId: string, rawId: string): void {
     const thread = requireThread(this.store, threadId);
     if (typeof caller === 'string') requireMember(this.store, thread, caller);
+    if (!isSupportedParticipant(rawId)) throw errors.badRequest(unsupportedIdentifierMessage(rawId));
     const actor = typeof caller === 'string' ? caller : rawId;
     const target = this.store.participants.get(threadId, rawId);
     if (!target || target.removedOn !== null) throw errors.notFound(`'${rawId}' is not a participant of this thread.`);
@@ -502,7 +508,10 @@ export class ChatService {
     });
   }
 
-  /** ACS users that exist are valid; unknown ACS users are 404, other kinds (Teams, phone) 403, as ACS answers. */
+  /**
+   * ACS users that exist are valid; unknown ACS users are 404, other kinds (Teams, phone) 403 as ACS
+   * answers (with a message that names the supported kind).
+   */
   private partitionParticipants(input: ParticipantInput[], now: number): { valid: ParticipantRef[]; invalid: InvalidParticipant[] } {
     const valid: ParticipantRef[] = [];
     const invalid: InvalidParticipant[] = [];
@@ -510,8 +519,8 @@ export class ChatService {
     for (const p of input) {
       if (seen.has(p.rawId)) continue;
       seen.add(p.rawId);
-      if (!p.rawId.startsWith('8:acs:')) {
-        invalid.push({ target: p.rawId, code: '403', message: 'Permissions check failed' });
+      if (!isSupportedParticipant(p.rawId)) {
+        invalid.push({ target: p.rawId, code: '403', message: `Permissions check failed: ${unsupportedIdentifierMessage(p.rawId)}` });
         continue;
       }
       const identity = this.store.identities.get(p.rawId);
@@ -546,6 +555,8 @@ function checkMessageSize(content: string): void {
     throw errors.tooLarge(`Message content is ${bytes} bytes; the limit is ${LIMITS.messageBytes} bytes.`);
   }
 }
+
+const isEmpty = (patch: Record<string, unknown> | undefined): boolean => !patch || Object.keys(patch).length === 0;
 
 /** JSON merge-patch of a string map: `null` removes a key. */
 function mergeMetadata(current: Metadata | null, patch: Record<string, string | null>): Metadata | null {

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../../lib/clock.js';
+import { EventBus } from '../../lib/event-bus.js';
 import { newUserId } from '../../lib/ids.js';
 import type { TokenService } from '../auth/tokens.js';
 import { errors } from '../errors.js';
@@ -17,11 +18,30 @@ export interface BotIdentity {
 
 const BOT_IDENTITY_KEY = 'botIdentity';
 
+/** Published when every token of a user stops being valid at once (the realtime hub closes its sockets). */
+export interface AccessEnded {
+  userId: string;
+  reason: 'revoked' | 'deleted';
+}
+
+/** What {@link IdentityService.authenticate} returns for a valid token. */
+export interface Authenticated {
+  userId: string;
+  scopes: string[];
+  /** Epoch ms. */
+  expiresAt: number;
+  /** The token generation it was issued in; see {@link IdentityService.isCurrent}. */
+  generation: number;
+}
+
 /** Default token lifetime of the ACS Identity API: 24 hours. */
 export const DEFAULT_TOKEN_MINUTES = 1440;
 
 /** The ACS Identity API (spec §8) and bearer-token authentication of chat calls. */
 export class IdentityService {
+  /** Revocations and deletions, published after the change is written. */
+  readonly accessEnded = new EventBus<AccessEnded>();
+
   constructor(
     private readonly store: ChatStore,
     private readonly tokens: TokenService,
@@ -43,10 +63,18 @@ export class IdentityService {
 
   revokeTokens(userId: string): void {
     if (!this.store.identities.revoke(userId)) throw errors.notFound(`Identity '${userId}' was not found.`);
+    this.accessEnded.publish({ userId, reason: 'revoked' });
   }
 
   deleteUser(userId: string): void {
     if (!this.store.identities.delete(userId, this.clock())) throw errors.notFound(`Identity '${userId}' was not found.`);
+    this.accessEnded.publish({ userId, reason: 'deleted' });
+  }
+
+  /** Whether tokens of `generation` are still good for `userId` (not revoked since, user not deleted). */
+  isCurrent(userId: string, generation: number): boolean {
+    const identity = this.store.identities.get(userId);
+    return identity !== undefined && identity.deletedOn === null && identity.tokenGeneration === generation;
   }
 
   /** The bot identity last registered, or undefined. */
@@ -67,16 +95,13 @@ export class IdentityService {
    * Verifies a bearer token (signature, expiry, revocation, deleted user) and returns its user and
    * scopes; throws 401 otherwise. Scope checks are the caller's.
    */
-  async authenticate(authorization: string | undefined): Promise<{ userId: string; scopes: string[]; expiresAt: number }> {
+  async authenticate(authorization: string | undefined): Promise<Authenticated> {
     const m = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
     if (!m) throw errors.unauthorized('An access token is required: Authorization: Bearer <token>.');
     const claims = await this.tokens.verify(m[1]!);
     if (claims === 'expired') throw errors.unauthorized('The access token has expired.');
     if (typeof claims === 'string') throw errors.unauthorized('The access token is not valid.');
-    const identity = this.store.identities.get(claims.userId);
-    if (!identity || identity.deletedOn !== null || identity.tokenGeneration !== claims.generation) {
-      throw errors.unauthorized('The access token has been revoked.');
-    }
-    return { userId: claims.userId, scopes: claims.scopes, expiresAt: claims.expiresAt };
+    if (!this.isCurrent(claims.userId, claims.generation)) throw errors.unauthorized('The access token has been revoked.');
+    return { userId: claims.userId, scopes: claims.scopes, expiresAt: claims.expiresAt, generation: claims.generation };
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { baseUrl, enforceLimit, type ApiContext } from '../context.js';
-import { parseBody } from '../errors-handler.js';
+import { parseBody, requireBody } from '../errors-handler.js';
 import { decodeSyncState, encodeSyncState, pageSize, startTime } from '../paging.js';
 import { message } from '../serialize.js';
 import { sendMessageSchema, updateMessageSchema } from '../wire-schemas.js';
@@ -57,7 +57,7 @@ export function messageRoutes(ctx: ApiContext) {
 
     app.patch<{ Params: PM }>('/chat/threads/:threadId/messages/:messageId', async (request, reply) => {
       const { threadId, messageId } = request.params;
-      const body = parseBody(updateMessageSchema, request.body ?? {});
+      const body = parseBody(updateMessageSchema, requireBody(request.body, '{"content":"…"}'));
       enforceLimit(ctx, 'changeMessage', { user: request.caller, thread: threadId });
       ctx.chat.updateMessage(request.caller, threadId, messageId, body);
       return reply.status(204).send();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { requireGrant } from '../../auth/scopes.js';
 import { baseUrl, enforceLimit, type ApiContext } from '../context.js';
 import { parseBody } from '../errors-handler.js';
 import { pageSize, skip } from '../paging.js';
@@ -35,6 +36,7 @@ export function participantRoutes(ctx: ApiContext) {
     });
 
     app.post<{ Params: P }>('/chat/threads/:threadId/participants/::add', async (request, reply) => {
+      requireGrant(request.grant, 'manageParticipants');
       const { threadId } = request.params;
       const body = parseBody(addParticipantsSchema, request.body);
       enforceLimit(ctx, 'changeParticipants', { user: request.caller, thread: threadId });
@@ -52,6 +54,7 @@ export function participantRoutes(ctx: ApiContext) {
     });
 
     app.post<{ Params: P }>('/chat/threads/:threadId/participants/::remove', async (request, reply) => {
+      requireGrant(request.grant, 'manageParticipants');
       const { threadId } = request.params;
       const rawId = parseBody(identifierSchema, request.body);
       enforceLimit(ctx, 'changeParticipants', { user: request.caller, thread: threadId });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { requireGrant } from '../../auth/scopes.js';
 import { baseUrl, enforceLimit, type ApiContext } from '../context.js';
-import { parseBody } from '../errors-handler.js';
+import { parseBody, requireBody } from '../errors-handler.js';
 import { decodeSyncState, encodeSyncState, pageSize, startTime } from '../paging.js';
 import { threadItem, threadProperties } from '../serialize.js';
 import { createThreadSchema, updateThreadSchema } from '../wire-schemas.js';
@@ -18,6 +19,7 @@ export function threadRoutes(ctx: ApiContext) {
     installChatAuth(app, ctx);
 
     app.post('/chat/threads', async (request, reply) => {
+      requireGrant(request.grant, 'manageThreads');
       const caller = request.caller;
       const body = parseBody(createThreadSchema, request.body);
       const repeatability = request.headers['repeatability-request-id'];
@@ -66,7 +68,8 @@ export function threadRoutes(ctx: ApiContext) {
     });
 
     app.patch<{ Params: P }>('/chat/threads/:threadId', async (request, reply) => {
-      const body = parseBody(updateThreadSchema, request.body ?? {});
+      requireGrant(request.grant, 'manageThreads');
+      const body = parseBody(updateThreadSchema, requireBody(request.body, '{"topic":"…"}'));
       enforceLimit(ctx, 'updateThread', { user: request.caller, thread: request.params.threadId });
       ctx.chat.updateThread(request.caller, request.params.threadId, {
         topic: body.topic,
@@ -77,6 +80,7 @@ export function threadRoutes(ctx: ApiContext) {
     });
 
     app.delete<{ Params: P }>('/chat/threads/:threadId', async (request, reply) => {
+      requireGrant(request.grant, 'manageThreads');
       enforceLimit(ctx, 'deleteThread', { user: request.caller });
       ctx.chat.deleteThread(request.caller, request.params.threadId);
       return reply.status(204).send();
