@@ -28,6 +28,25 @@ export interface Participant {
   removedOn: number | null;
   /** Sequence id of the thread at removal: a removed participant reads history up to here. */
   removedSeq: number | null;
+  /** The thread as it was at the removal: what a removed participant keeps seeing of it. */
+  removedView: ThreadSnapshot | null;
+}
+
+/** The properties of a thread at one moment (a removed participant's view of it). */
+export interface ThreadSnapshot {
+  topic: string;
+  metadata: Metadata | null;
+  retention: RetentionPolicy | null;
+  lastMessageOn: number | null;
+}
+
+/** An earlier state of an edited message, and when (change stamp) it was replaced. */
+export interface MessageRevision {
+  replacedAt: number;
+  content: MessageContent;
+  metadata: Metadata | null;
+  editedOn: number | null;
+  version: string;
 }
 
 export type MessageType = 'text' | 'html' | 'topicUpdated' | 'participantAdded' | 'participantRemoved';

@@ -19,6 +19,7 @@ import type { ChatStore } from '../store/chat-store.js';
 import type { ThreadCursor } from '../store/threads-repo.js';
 import { readerWindow, requireMember, requireThread } from './access.js';
 import { isSupportedParticipant, unsupportedIdentifierMessage } from './identifiers.js';
+import { messageAsSeen, pageAsSeen, snapshotOf, threadAsSeen } from './removed-view.js';
 import { sanitizeMessageHtml } from './sanitize.js';
 
 export interface ParticipantInput {
@@ -144,7 +145,7 @@ export class ChatService {
     const event = this.commit(() => {
       this.store.threads.insert(thread);
       for (const p of members) this.insertParticipant(thread.id, p, now);
-      const seq = this.appendSystem(thread.id, 'participantAdded', { participants: members, initiator: caller }, now);
+      const { seq } = this.appendSystem(thread.id, 'participantAdded', { participants: members, initiator: caller }, now);
       this.appendSystem(thread.id, 'topicUpdated', { topic: thread.topic, initiator: caller }, now);
       if (repeatabilityId) this.store.threads.rememberIdempotent(caller, repeatabilityId, thread.id, now);
       return {
@@ -164,7 +165,7 @@ export class ChatService {
     opts: { limit: number; startTime: number; cursor: ThreadCursor | null },
   ): { threads: Thread[]; next: ThreadCursor | null } {
     const rows = this.store.threads.listForUser(caller, opts.startTime, opts.cursor, opts.limit + 1);
-    const threads = rows.slice(0, opts.limit);
+    const threads = rows.slice(0, opts.limit).map((r) => threadAsSeen(r.thread, r.removedView));
     const last = threads[threads.length - 1];
     const next = rows.length > opts.limit && last ? { t: last.lastMessageOn ?? last.createdOn, id: last.id } : null;
     return { threads, next };
@@ -172,8 +173,7 @@ export class ChatService {
 
   getThread(caller: string, threadId: string): Thread {
     const thread = requireThread(this.store, threadId);
-    readerWindow(this.store, thread, caller);
-    return thread;
+    return threadAsSeen(thread, readerWindow(this.store, thread, caller).view);
   }
 
   updateThread(
@@ -195,7 +195,7 @@ export class ChatService {
     this.commit(() => {
       this.store.threads.update(updated);
       const seq =
-        patch.topic !== undefined ? this.appendSystem(thread.id, 'topicUpdated', { topic: updated.topic, initiator: caller }, now) : null;
+        patch.topic !== undefined ? this.appendSystem(thread.id, 'topicUpdated', { topic: updated.topic, initiator: caller }, now).seq : null;
       return {
         type: 'chatThreadPropertiesUpdated' as const,
         threadId,
@@ -260,21 +260,23 @@ export class ChatService {
   ): { messages: Message[]; nextBeforeSeq: number | null } {
     // startTime: messages created, edited or deleted after it (exclusive); -1 = everything.
     const thread = requireThread(this.store, threadId);
-    const window = readerWindow(this.store, thread, caller);
-    const rows = this.store.messages.page(
-      threadId,
-      { beforeSeq: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...window, changedAfter: opts.startTime },
-      opts.limit + 1,
-    );
-    const messages = rows.slice(0, opts.limit);
-    const last = messages[messages.length - 1];
-    return { messages, nextBeforeSeq: rows.length > opts.limit && last ? last.seq : null };
+    const { maxSeq, since, horizon } = readerWindow(this.store, thread, caller);
+    const fetch = (beforeSeq: number, limit: number) =>
+      this.store.messages.page(threadId, { beforeSeq, maxSeq, since, changedAfter: opts.startTime }, limit);
+    const seen =
+      horizon === null
+        ? (m: Message) => m
+        : (m: Message) => messageAsSeen(m, horizon, (at) => this.store.revisions.at(threadId, m.id, at));
+    return pageAsSeen(fetch, seen, { ...opts, beforeSeq: opts.beforeSeq ?? Number.MAX_SAFE_INTEGER });
   }
 
   getMessage(caller: string, threadId: string, messageId: string): Message {
     const thread = requireThread(this.store, threadId);
     const window = readerWindow(this.store, thread, caller);
-    const m = this.store.messages.get(threadId, messageId);
+    const stored = this.store.messages.get(threadId, messageId);
+    const horizon = window.horizon;
+    const m =
+      stored && horizon !== null ? messageAsSeen(stored, horizon, (at) => this.store.revisions.at(threadId, messageId, at)) : stored;
     if (!m || m.deletedOn !== null || m.seq > window.maxSeq || m.createdOn < window.since) {
       throw errors.notFound(`Message '${messageId}' was not found.`);
     }
@@ -305,6 +307,10 @@ export class ChatService {
       version: String(now),
     };
     this.commit(() => {
+      // A removed participant who can read this message keeps reading it as it was (removed-view.ts).
+      if (this.store.participants.hasRemovedReaderOf(threadId, m.seq)) {
+        this.store.revisions.put(threadId, messageId, { replacedAt: now, content: m.content, metadata: m.metadata, editedOn: m.editedOn, version: m.version });
+      }
       this.store.messages.update(updated);
       return { type: 'chatMessageEdited' as const, threadId, message: updated, recipients: this.currentIds(threadId) };
     });
@@ -318,6 +324,7 @@ export class ChatService {
     const now = this.ids.next(this.clock()); // strictly after every earlier change (see updateMessage)
     this.commit(() => {
       this.store.messages.markDeleted(threadId, messageId, now);
+      this.store.revisions.deleteFor(threadId, messageId);
       return {
         type: 'chatMessageDeleted' as const,
         threadId,
@@ -359,7 +366,7 @@ export class ChatService {
     const initiator = typeof caller === 'string' ? caller : fresh[0]!.id;
     this.commit(() => {
       for (const p of fresh) this.insertParticipant(threadId, p, now);
-      const seq = this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator }, now);
+      const { seq } = this.appendSystem(threadId, 'participantAdded', { participants: fresh, initiator }, now);
       return {
         type: 'participantsAdded' as const,
         threadId,
@@ -386,8 +393,10 @@ export class ChatService {
     this.commit(() => {
       // The removed participant is among the recipients: it hears of its own removal, then nothing more.
       const recipients = this.currentIds(threadId);
-      const seq = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: actor }, now);
-      this.store.participants.remove(threadId, rawId, now, seq);
+      const { seq, stamp } = this.appendSystem(threadId, 'participantRemoved', { participants: [removed], initiator: actor }, now);
+      // The removal's stamp is on the same sequence as edits and deletions, so "changed after the
+      // removal" is exact; the snapshot is the thread as the removed participant keeps seeing it.
+      this.store.participants.remove(threadId, rawId, stamp, seq, snapshotOf(this.store.threads.get(threadId)!));
       return { type: 'participantsRemoved' as const, threadId, removed: [removed], removedBy: actor, at: now, seq, recipients };
     });
   }
@@ -479,7 +488,8 @@ export class ChatService {
     return m;
   }
 
-  private appendSystem(threadId: string, type: Message['type'], content: MessageContent, now: number): number {
+  /** Appends a system message; returns its sequence id and its id (a change stamp). */
+  private appendSystem(threadId: string, type: Message['type'], content: MessageContent, now: number): { seq: number; stamp: number } {
     const id = this.ids.next(now);
     const seq = this.store.threads.nextSeq(threadId, now);
     this.store.messages.insert({
@@ -494,7 +504,7 @@ export class ChatService {
       createdOn: id,
       version: String(id),
     });
-    return seq;
+    return { seq, stamp: id };
   }
 
   private insertParticipant(threadId: string, p: ParticipantRef, now: number): void {

@@ -3,6 +3,7 @@ import { IdentitiesRepo } from './identities-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { ParticipantsRepo } from './participants-repo.js';
 import { ReceiptsRepo } from './receipts-repo.js';
+import { RevisionsRepo } from './revisions-repo.js';
 import { ThreadsRepo } from './threads-repo.js';
 import { WalSync } from './wal-sync.js';
 
@@ -13,6 +14,7 @@ export class ChatStore {
   readonly participants: ParticipantsRepo;
   readonly messages: MessagesRepo;
   readonly receipts: ReceiptsRepo;
+  readonly revisions: RevisionsRepo;
 
   /** Group commit for a file-backed store; absent for `:memory:` (nothing to make durable). */
   readonly walSync: WalSync | undefined;
@@ -29,6 +31,7 @@ export class ChatStore {
     this.participants = new ParticipantsRepo(db);
     this.messages = new MessagesRepo(db);
     this.receipts = new ReceiptsRepo(db);
+    this.revisions = new RevisionsRepo(db);
   }
 
   static open(file: string): ChatStore {

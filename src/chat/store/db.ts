@@ -39,6 +39,13 @@ const MIGRATIONS: string[] = [
      status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
      created_on INTEGER NOT NULL, last_error TEXT);
    CREATE INDEX webhook_outbox_heads ON webhook_outbox(status, subscription_id, order_key, id);`,
+  // A removed participant's view is frozen at its removal: the thread's properties then, and the
+  // earlier states of messages edited since (kept only while such a reader exists).
+  `ALTER TABLE participants ADD COLUMN removed_view TEXT;
+   CREATE TABLE message_revisions (
+     thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE, id TEXT NOT NULL, replaced_at INTEGER NOT NULL,
+     content TEXT NOT NULL, metadata TEXT, edited_on INTEGER, version TEXT NOT NULL,
+     PRIMARY KEY (thread_id, id, replaced_at));`,
 ];
 
 /**

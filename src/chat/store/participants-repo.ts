@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { fromJson, toJson } from './json.js';
-import type { Metadata, Participant } from '../model.js';
+import type { Metadata, Participant, ThreadSnapshot } from '../model.js';
 
 interface Row {
   thread_id: string;
@@ -11,6 +11,7 @@ interface Row {
   added_on: number;
   removed_on: number | null;
   removed_seq: number | null;
+  removed_view: string | null;
 }
 
 const toParticipant = (r: Row): Participant => ({
@@ -22,6 +23,7 @@ const toParticipant = (r: Row): Participant => ({
   addedOn: r.added_on,
   removedOn: r.removed_on,
   removedSeq: r.removed_seq,
+  removedView: fromJson<ThreadSnapshot>(r.removed_view),
 });
 
 /** Thread membership, current and past (a removed row keeps `removedOn`/`removedSeq`). */
@@ -32,6 +34,7 @@ export class ParticipantsRepo {
   private readonly currentStmt;
   private readonly pageStmt;
   private readonly countStmt;
+  private readonly removedReaderStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string, string], Row>('SELECT * FROM participants WHERE thread_id = ? AND user_id = ?');
@@ -40,10 +43,13 @@ export class ParticipantsRepo {
        VALUES (@threadId, @userId, @displayName, @shareHistoryTime, @metadata, @addedOn)
        ON CONFLICT (thread_id, user_id) DO UPDATE SET display_name = excluded.display_name,
          share_history_time = excluded.share_history_time, metadata = excluded.metadata,
-         added_on = excluded.added_on, removed_on = NULL, removed_seq = NULL`,
+         added_on = excluded.added_on, removed_on = NULL, removed_seq = NULL, removed_view = NULL`,
     );
     this.removeStmt = db.prepare(
-      'UPDATE participants SET removed_on = ?, removed_seq = ? WHERE thread_id = ? AND user_id = ? AND removed_on IS NULL',
+      'UPDATE participants SET removed_on = ?, removed_seq = ?, removed_view = ? WHERE thread_id = ? AND user_id = ? AND removed_on IS NULL',
+    );
+    this.removedReaderStmt = db.prepare<[string, number], { n: number }>(
+      'SELECT 1 AS n FROM participants WHERE thread_id = ? AND removed_on IS NOT NULL AND removed_seq >= ? LIMIT 1',
     );
     this.currentStmt = db.prepare<[string], Row>(
       'SELECT * FROM participants WHERE thread_id = ? AND removed_on IS NULL ORDER BY added_on, user_id',
@@ -62,12 +68,18 @@ export class ParticipantsRepo {
   }
 
   /** Adds a participant, or re-adds one that was removed. */
-  add(p: Omit<Participant, 'removedOn' | 'removedSeq'>): void {
+  add(p: Omit<Participant, 'removedOn' | 'removedSeq' | 'removedView'>): void {
     this.upsertStmt.run({ ...p, metadata: toJson(p.metadata) });
   }
 
-  remove(threadId: string, userId: string, now: number, seq: number): boolean {
-    return this.removeStmt.run(now, seq, threadId, userId).changes > 0;
+  /** `at` is the removal's change stamp; `view` the thread as the removed participant keeps seeing it. */
+  remove(threadId: string, userId: string, at: number, seq: number, view: ThreadSnapshot): boolean {
+    return this.removeStmt.run(at, seq, JSON.stringify(view), threadId, userId).changes > 0;
+  }
+
+  /** Whether a removed participant can still read the message at `seq` (so its edits must be kept). */
+  hasRemovedReaderOf(threadId: string, seq: number): boolean {
+    return this.removedReaderStmt.get(threadId, seq) !== undefined;
   }
 
   current(threadId: string): Participant[] {

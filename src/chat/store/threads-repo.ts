@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { fromJson, toJson } from './json.js';
-import type { Metadata, RetentionPolicy, Thread } from '../model.js';
+import type { Metadata, RetentionPolicy, Thread, ThreadSnapshot } from '../model.js';
 
 interface Row {
   id: string;
@@ -65,11 +65,16 @@ export class ThreadsRepo {
     this.purgeKeysStmt = db.prepare('DELETE FROM idempotency WHERE thread_id = ?');
     this.lastMessageStmt = db.prepare('UPDATE threads SET last_message_on = ? WHERE id = ?');
     // A user's threads: those where the user is or was a participant (removed ones keep read access).
-    this.listStmt = db.prepare<[string, number, number, number, string, number], Row>(
-      `SELECT t.* FROM threads t JOIN participants p ON p.thread_id = t.id AND p.user_id = ?
-       WHERE COALESCE(t.last_message_on, t.created_on) >= ?
-         AND (COALESCE(t.last_message_on, t.created_on) < ? OR (COALESCE(t.last_message_on, t.created_on) = ? AND t.id < ?))
-       ORDER BY COALESCE(t.last_message_on, t.created_on) DESC, t.id DESC LIMIT ?`,
+    // A removed participant sees the thread as it was at the removal (`removed_view`): it is ordered
+    // by its last message then, and a thread deleted after the removal is gone from its list.
+    this.listStmt = db.prepare<[string, number, number, number, string, number], Row & { removed_view: string | null }>(
+      `SELECT * FROM (
+         SELECT t.*, p.removed_view, COALESCE(CASE WHEN p.removed_on IS NULL THEN t.last_message_on
+           ELSE json_extract(p.removed_view, '$.lastMessageOn') END, t.created_on) AS k
+         FROM threads t JOIN participants p ON p.thread_id = t.id AND p.user_id = ?
+         WHERE p.removed_on IS NULL OR t.deleted_on IS NULL OR t.deleted_on <= p.removed_on)
+       WHERE k >= ? AND (k < ? OR (k = ? AND id < ?))
+       ORDER BY k DESC, id DESC LIMIT ?`,
     );
     this.sweepStmt = db.prepare<[], Row>('SELECT * FROM threads');
     this.idemGetStmt = db.prepare<[string, string], { thread_id: string }>(
@@ -110,10 +115,13 @@ export class ThreadsRepo {
     this.purgeStmt.run(id);
   }
 
-  listForUser(userId: string, since: number, cursor: ThreadCursor | null, limit: number): Thread[] {
+  /** The user's threads, newest activity first, each with the removed participant's view if any. */
+  listForUser(userId: string, since: number, cursor: ThreadCursor | null, limit: number): Array<{ thread: Thread; removedView: ThreadSnapshot | null }> {
     const before = cursor ? cursor.t : Number.MAX_SAFE_INTEGER;
     const beforeId = cursor ? cursor.id : '';
-    return this.listStmt.all(userId, since, before, before, beforeId, limit).map(toThread);
+    return this.listStmt
+      .all(userId, since, before, before, beforeId, limit)
+      .map((r) => ({ thread: toThread(r), removedView: fromJson<ThreadSnapshot>(r.removed_view) }));
   }
 
   all(): Thread[] {
