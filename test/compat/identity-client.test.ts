@@ -30,7 +30,8 @@ describe('CommunicationIdentityClient against parley', () => {
     expect(Math.abs(short.expiresOn.getTime() - (Date.now() + 60 * MINUTE))).toBeLessThan(MINUTE);
     await f.chatClient(short.token).createChatThread({ topic: 'ok' });
     const voipOnly = await f.identity.getToken(user, ['voip']);
-    await expectRestError(f.chatClient(voipOnly.token).createChatThread({ topic: 'no chat scope' }), 401, 'Unauthorized');
+    // Issue 9, item 17: insufficient scope is 403 Forbidden (a valid token, not allowed), not 401.
+    await expectRestError(f.chatClient(voipOnly.token).createChatThread({ topic: 'no chat scope' }), 403, 'Forbidden');
   });
 
   it('revokeTokens invalidates earlier tokens only', async () => {

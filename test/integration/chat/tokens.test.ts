@@ -93,10 +93,11 @@ describe('bearer tokens on chat calls', () => {
     expectAcsError(reissue, 404, 'NotFound');
   });
 
-  it('refuses a token without the chat scope with 401', async () => {
+  // Issue 9, item 17: a valid token without a chat scope is 403 (insufficient scope), not 401.
+  it('refuses a token without a chat scope with 403', async () => {
     const voip = await api.createUser(['voip']);
-    expectAcsError(await api.chat(voip.token, 'GET', '/chat/threads'), 401, 'Unauthorized');
-    expectAcsError(await api.chat(voip.token, 'POST', '/chat/threads', { topic: 'x' }), 401, 'Unauthorized');
+    expectAcsError(await api.chat(voip.token, 'GET', '/chat/threads'), 403, 'Forbidden');
+    expectAcsError(await api.chat(voip.token, 'POST', '/chat/threads', { topic: 'x' }), 403, 'Forbidden');
     const both = await api.token(voip.id, ['voip', 'chat']);
     expect((await api.chat(both, 'GET', '/chat/threads')).status).toBe(200);
   });

@@ -62,10 +62,20 @@ it('refuses a revoked token, and a deleted user’s token', async () => {
   expect(await refusedUpgrade(notificationsUrl(backend), { authorization: `Bearer ${fresh}` })).toEqual(unauthorized);
 });
 
-it("refuses a token without the 'chat' scope", async () => {
+// Issue 9, item 17: a valid token without a chat scope is 403 on the upgrade, as on REST.
+it('refuses a token without a chat scope with 403, and accepts chat.join and chat.join.limited', async () => {
   const user = backend.identity.createUser();
-  const { token } = await backend.identity.issueToken(user, ['voip']);
-  expect(await refusedUpgrade(notificationsUrl(backend), { authorization: `Bearer ${token}` })).toEqual(unauthorized);
+  const { token } = await backend.identity.issueToken(user, ['voip', 'voip.join']);
+  expect(await refusedUpgrade(notificationsUrl(backend), { authorization: `Bearer ${token}` })).toEqual({
+    status: 403,
+    body: { error: { code: 'Forbidden', message: expect.stringMatching(/chat scope/) } },
+  });
+  for (const scope of ['chat.join', 'chat.join.limited']) {
+    const { token: joined } = await backend.identity.issueToken(user, [scope]);
+    const client = await connectWithToken(backend, joined);
+    expect(client.frames[0]!.payload.userId).toBe(user);
+    await client.close();
+  }
 });
 
 it('answers 404 on any other path, even with a valid token', async () => {

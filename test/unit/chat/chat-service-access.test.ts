@@ -105,6 +105,45 @@ describe('ChatService access rules', () => {
     expect(f.service.getThread(bob, threadId).id).toBe(threadId);
   });
 
+  it('shows a removed participant each message as it was at the removal, and keeps earlier states only for such readers', () => {
+    const revisions = () => (f.store.db.prepare('SELECT COUNT(*) AS n FROM message_revisions').get() as { n: number }).n;
+    const m = f.service.sendMessage(alice, threadId, { content: 'v1', type: 'text', metadata: { a: '1' } });
+    f.service.updateMessage(alice, threadId, m.id, { content: 'v2' });
+    expect(revisions()).toBe(0); // no removed reader yet: nothing kept
+    f.service.removeParticipant(alice, threadId, bob);
+    f.service.updateMessage(alice, threadId, m.id, { content: 'v3', metadata: { a: null } });
+    f.service.updateMessage(alice, threadId, m.id, { content: 'v4' });
+    const seen = f.service.getMessage(bob, threadId, m.id);
+    expect(seen.content.message).toBe('v2');
+    expect(seen.metadata).toEqual({ a: '1' });
+    expect(seen.version).not.toBe(f.service.getMessage(alice, threadId, m.id).version);
+    const later = f.service.sendMessage(alice, threadId, { content: 'later', type: 'text' });
+    f.service.updateMessage(alice, threadId, later.id, { content: 'later, edited' });
+    expect(revisions()).toBe(2); // not for a message the removed reader cannot see
+    f.service.deleteMessage(alice, threadId, m.id);
+    expect(revisions()).toBe(0); // a deletion takes the earlier states with it
+    expectApiError(() => f.service.getMessage(bob, threadId, m.id), 404);
+  });
+
+  it('shows a removed participant the thread as it was at the removal', () => {
+    f.service.updateThread(alice, threadId, { metadata: { k: 'before' } });
+    f.service.sendMessage(alice, threadId, { content: 'hi', type: 'text' });
+    f.advance(1000);
+    f.service.removeParticipant(alice, threadId, bob);
+    f.advance(1000);
+    f.service.updateThread(alice, threadId, { topic: 'Renamed', metadata: { k: 'after' }, retention: { kind: 'none' } });
+    f.service.sendMessage(alice, threadId, { content: 'later', type: 'text' });
+    const asBob = f.service.getThread(bob, threadId);
+    expect(asBob).toMatchObject({ topic: 'Lunch', metadata: { k: 'before' }, retention: null });
+    const listed = f.service.listThreads(bob, { limit: 10, startTime: 0, cursor: null }).threads[0]!;
+    expect(listed.lastMessageOn).toBeLessThan(f.service.getThread(alice, threadId).lastMessageOn!);
+    expect(listed.topic).toBe('Lunch');
+    // Listing from after the removal finds no activity in it.
+    expect(f.service.listThreads(bob, { limit: 10, startTime: f.now(), cursor: null }).threads).toEqual([]);
+    f.service.deleteThread(alice, threadId);
+    expect(f.service.listThreads(bob, { limit: 10, startTime: 0, cursor: null }).threads).toEqual([]);
+  });
+
   it('tells the removed participant about their own removal, but not about later ones', () => {
     const carol = f.user();
     f.service.addParticipants(alice, threadId, [{ rawId: carol }]);

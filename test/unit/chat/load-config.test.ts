@@ -70,6 +70,14 @@ describe('loadConfig', () => {
     expect(new ConfigError(problems).message).toContain('PARLEY_LOG_LEVEL');
   });
 
+  it('caps WebSockets per user at 20 by default; PARLEY_WS_MAX_PER_USER sets it (1 to 10000)', () => {
+    expect(loadConfig({}).realtime).toEqual({ maxConnectionsPerUser: 20 });
+    expect(loadConfig({ PARLEY_WS_MAX_PER_USER: '5' }).realtime).toEqual({ maxConnectionsPerUser: 5 });
+    for (const bad of ['0', '-1', '2.5', 'many', '10001']) {
+      expect(problemsOf({ PARLEY_WS_MAX_PER_USER: bad })[0]).toMatch(/^PARLEY_WS_MAX_PER_USER: /);
+    }
+  });
+
   it('refuses ports out of range', () => {
     expect(problemsOf({ PARLEY_PORT: '70000' })[0]).toMatch(/^PARLEY_PORT/);
     expect(problemsOf({ PARLEY_PORT: '-1' })[0]).toMatch(/^PARLEY_PORT/);
