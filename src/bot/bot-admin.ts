@@ -3,15 +3,26 @@ import type { AdminClient } from '../client/admin-client.js';
 import { ChatApiError } from '../client/errors.js';
 import { ensureBotIdentity } from './bot-identity.js';
 import type { AnalysisPolicy, BotMode } from './decide/commands.js';
+import type { ProviderName } from '../providers/types.js';
+import { unhonoured } from './decide/engine-limits.js';
+import { checkContext, editGlossary, normaliseFormality, normaliseGlossary, QualitySettingError, type GlossaryEdits } from './decide/glossary.js';
 import { normaliseLanguage } from './decide/languages.js';
 import type { RedisKeys } from './redis-keys.js';
-import type { SettingsStore, ThreadSettings } from './settings-store.js';
+import { qualityOf, type SettingsStore, type ThreadSettings } from './settings-store.js';
 
 export interface ThreadConfig {
   languages?: string[];
   mode?: BotMode;
   analysis?: AnalysisPolicy;
   enabled?: boolean;
+  /** Each part given replaces that part of the thread's glossary. */
+  glossary?: { keep?: string[]; terms?: Record<string, Record<string, string>> };
+  /** Additions and removals applied after `glossary` (the CLI's `--keep`, `--term`, …). */
+  glossaryEdits?: GlossaryEdits;
+  /** One register, or per language code with an optional `default`. */
+  formality?: string | Record<string, string>;
+  /** Earlier messages sent as context with a short message, 0–10. */
+  context?: number;
 }
 
 /** A bad request to the bot admin (unknown language, thread the bot is not in…). */
@@ -37,10 +48,24 @@ export class BotAdmin {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly displayName = 'parley',
+    /** The translation engine the bot runs, to say what it cannot honour; unknown: nothing said. */
+    private readonly engine?: ProviderName,
   ) {}
 
+  /** Sentences about settings in `config` that the bot's engine cannot honour (see `unhonoured`). */
+  notes(config: ThreadConfig): string[] {
+    try {
+      return unhonoured(this.engine, {
+        formality: config.formality === undefined ? undefined : normaliseFormality(config.formality),
+        context: config.context,
+      });
+    } catch {
+      return []; // an invalid setting was refused with its own message
+    }
+  }
+
   async add(threadId: string, config: ThreadConfig = {}): Promise<ThreadSettings> {
-    const patch = validate(config);
+    const patch = validate(config, null);
     const botId = await ensureBotIdentity(this.redis, this.keys, this.admin);
     const existed = await this.settings.get(threadId);
     const settings = await this.settings.put(threadId, patch);
@@ -55,11 +80,9 @@ export class BotAdmin {
   }
 
   async configure(threadId: string, config: ThreadConfig): Promise<ThreadSettings> {
-    const patch = validate(config);
-    if (!(await this.settings.get(threadId))) {
-      throw new BotAdminError(404, 'BotNotInThread', `The bot is not in thread '${threadId}'; add it first.`);
-    }
-    return this.settings.put(threadId, patch);
+    const current = await this.settings.get(threadId);
+    if (!current) throw new BotAdminError(404, 'BotNotInThread', `The bot is not in thread '${threadId}'; add it first.`);
+    return this.settings.put(threadId, validate(config, current));
   }
 
   async remove(threadId: string): Promise<void> {
@@ -79,7 +102,7 @@ export class BotAdmin {
   }
 }
 
-function validate(config: ThreadConfig): Partial<ThreadSettings> {
+function validate(config: ThreadConfig, current: ThreadSettings | null): Partial<ThreadSettings> {
   const patch: Partial<ThreadSettings> = {};
   if (config.languages) {
     const langs = config.languages.map((l) => l.trim()).filter(Boolean);
@@ -96,5 +119,17 @@ function validate(config: ThreadConfig): Partial<ThreadSettings> {
     patch.analysis = config.analysis;
   }
   if (config.enabled !== undefined) patch.enabled = config.enabled;
+  try {
+    if (config.glossary || config.glossaryEdits) {
+      const before = current ? qualityOf(current).glossary : undefined;
+      const given = normaliseGlossary({ keep: config.glossary?.keep ?? before?.keep, terms: config.glossary?.terms ?? before?.terms });
+      patch.glossary = config.glossaryEdits ? editGlossary(given, config.glossaryEdits) : given;
+    }
+    if (config.formality !== undefined) patch.formality = normaliseFormality(config.formality);
+    if (config.context !== undefined) patch.context = checkContext(config.context);
+  } catch (err) {
+    if (err instanceof QualitySettingError) throw new BotAdminError(400, err.code, err.message);
+    throw err;
+  }
   return patch;
 }

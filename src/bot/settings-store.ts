@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AnalysisPolicy, BotMode } from './decide/commands.js';
+import { EMPTY_GLOSSARY, type FormalitySetting, type Glossary } from './decide/glossary.js';
 import type { RedisKeys } from './redis-keys.js';
 
 export interface ThreadSettings {
@@ -10,19 +11,43 @@ export interface ThreadSettings {
   /** Which analyses are posted in the thread (all are kept for the dashboard). */
   analysis: AnalysisPolicy;
   enabled: boolean;
+  // The three below are always set by the store; optional so a settings literal without them
+  // (older code, fixtures) still type-checks. Read them through `qualityOf`.
+  /** Terms never translated and fixed translations per language. @defaultValue none */
+  glossary?: Glossary;
+  /** The register of translations (`auto`: as the original is written). @defaultValue `'auto'` */
+  formality?: FormalitySetting;
+  /** How many earlier messages travel with a short message as context (0–10). @defaultValue {@link DEFAULT_CONTEXT} */
+  context?: number;
   addedOn: number;
 }
 
-export const DEFAULT_SETTINGS: Omit<ThreadSettings, 'threadId' | 'addedOn'> = {
+/** Earlier messages sent as context with a short message, unless the thread says otherwise. */
+export const DEFAULT_CONTEXT = 3;
+
+/** A thread's glossary, formality and context, defaults filled in. */
+export function qualityOf(s: Pick<ThreadSettings, 'glossary' | 'formality' | 'context'>): { glossary: Glossary; formality: FormalitySetting; context: number } {
+  return { glossary: s.glossary ?? EMPTY_GLOSSARY, formality: s.formality ?? 'auto', context: s.context ?? DEFAULT_CONTEXT };
+}
+
+export const DEFAULT_SETTINGS: Required<Omit<ThreadSettings, 'threadId' | 'addedOn'>> = {
   languages: [],
   mode: 'translate',
   analysis: 'negative',
   enabled: true,
+  glossary: EMPTY_GLOSSARY,
+  formality: 'auto',
+  context: DEFAULT_CONTEXT,
 };
 
 const ADVANCE_CURSOR_LUA = "local c = tonumber(redis.call('GET', KEYS[1]) or '-1') if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end";
 
 type CursorRedis = Redis & { parleyAdvanceCursor(key: string, at: string): Promise<unknown> };
+
+function quality(s: ThreadSettings): Record<string, string> {
+  const q = qualityOf(s);
+  return { glossary: JSON.stringify(q.glossary), formality: typeof q.formality === 'string' ? q.formality : JSON.stringify(q.formality), context: String(q.context) };
+}
 
 /** Per-thread bot settings and the languages each participant reads, in Redis. */
 export class SettingsStore {
@@ -46,6 +71,9 @@ export class SettingsStore {
       mode: h.mode as BotMode,
       analysis: (h.analysis ?? 'negative') as AnalysisPolicy,
       enabled: h.enabled !== '0',
+      glossary: h.glossary ? (JSON.parse(h.glossary) as Glossary) : DEFAULT_SETTINGS.glossary,
+      formality: h.formality ? (h.formality.startsWith('{') ? (JSON.parse(h.formality) as FormalitySetting) : (h.formality as FormalitySetting)) : 'auto',
+      context: h.context ? Number(h.context) : DEFAULT_CONTEXT,
       addedOn: Number(h.addedOn ?? 0),
     };
   }
@@ -61,6 +89,7 @@ export class SettingsStore {
         mode: next.mode,
         analysis: next.analysis,
         enabled: next.enabled ? '1' : '0',
+        ...quality(next),
         addedOn: String(next.addedOn),
       })
       .sadd(this.keys.threads, threadId)

@@ -7,11 +7,13 @@ export interface CacheScope {
   model: string;
   promptVersion: string;
   format: 'text' | 'html';
+  /** Anything else the translation depends on (glossary, register, context), hashed; absent when nothing. */
+  variant?: string;
 }
 
 /**
  * Translations in Redis, one entry per (normalised protected text, target language, provider,
- * model, prompt version, format), so repeated text costs no model call and a partial hit only asks
+ * model, prompt version, format, variant: the glossary terms, register and context used), so repeated text costs no model call and a partial hit only asks
  * the model for the missing languages.
  */
 export class TranslationCache {
@@ -24,7 +26,9 @@ export class TranslationCache {
 
   private key(text: string, lang: string, s: CacheScope): string {
     const normalised = text.normalize('NFC').replace(/\s+/g, ' ').trim();
-    const h = createHash('sha256').update([s.provider, s.model, s.promptVersion, s.format, lang, normalised].join('\u0000')).digest('base64url');
+    // A variant is appended only when set, so keys without one stay what they were.
+    const parts = [s.provider, s.model, s.promptVersion, s.format, lang, normalised, ...(s.variant ? [s.variant] : [])];
+    const h = createHash('sha256').update(parts.join('\u0000')).digest('base64url');
     return this.keys.cache(h);
   }
 

@@ -32,7 +32,17 @@ const settingsOptions = (cmd: Command, withDefaults: boolean) =>
     .addOption(new Option('-a, --analysis <policy>', 'which analyses are posted').choices(['all', 'negative', 'none']))
     .option('--on', 'enable the bot in the thread')
     .option('--off', 'pause the bot in the thread')
-    .addHelpText('after', withDefaults ? '\nDefaults: mode translate, analysis negative, on.' : '');
+    .option('--keep <term>', 'a term never translated (product, person, jargon); repeatable', collect)
+    .option('--unkeep <term>', 'remove a keep term; repeatable', collect)
+    .option('--term <lang:term=translation>', 'a fixed translation, e.g. es:ticket=incidencia; repeatable', collect)
+    .option('--unterm <lang:term>', 'remove a fixed translation, e.g. es:ticket; repeatable', collect)
+    .option('--clear-glossary', 'empty the glossary (before any --keep/--term given with it)')
+    .option('--formality <register>', 'formal, informal or auto; or per language, e.g. de:informal; repeatable', collect)
+    .option('--context <n>', 'earlier messages sent as context with a short message (0-10)')
+    .addHelpText('after', withDefaults ? '\nDefaults: mode translate, analysis negative, formality auto, context 3, on.' : '');
+
+/** Commander's way to repeat an option: each use adds to the list. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function buildProgram(): Command {
   const program = new Command('parley')
@@ -57,7 +67,11 @@ export function buildProgram(): Command {
     (await botAdmin()).botConfig(configOrExit(), threadId, opts),
   );
   bot.command('remove <threadId>').description('remove the bot from a thread').action(async (threadId: string) => (await botAdmin()).botRemove(configOrExit(), threadId));
-  bot.command('list').description('list the threads the bot is in').action(async () => (await botAdmin()).botList(configOrExit()));
+  bot
+    .command('list')
+    .description('list the threads the bot is in')
+    .option('--json', 'print JSON (the admin API shape)')
+    .action(async (opts: { json?: boolean }) => (await botAdmin()).botList(configOrExit(), { json: opts.json }));
   bot
     .command('backfill <threadId>')
     .description("translate a thread's existing history (re-running it is a no-op)")

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { BotAdmin, BotAdminError } from '../bot/bot-admin.js';
+import { engineFromConfig } from '../runtime/provider.js';
 import { RedisKeys } from '../bot/redis-keys.js';
 import { SettingsStore } from '../bot/settings-store.js';
 import { AdminClient } from '../client/admin-client.js';
@@ -40,7 +41,7 @@ export async function withSession<T>(config: Config, fn: (s: CliSession) => Prom
     const admin = new AdminClient(chatUrl, accessKeyFor(config), { tls });
     const keys = new RedisKeys(config.redis.prefix);
     const settings = new SettingsStore(redis, keys);
-    return await fn({ config, redis, keys, settings, admin, botAdmin: new BotAdmin(settings, admin, redis, keys, config.bot.displayName), chatUrl, tls });
+    return await fn({ config, redis, keys, settings, admin, botAdmin: new BotAdmin(settings, admin, redis, keys, config.bot.displayName, engineFromConfig(config)), chatUrl, tls });
   } catch (err) {
     if (err instanceof BotAdminError) throw new Error(err.message);
     if (err instanceof ChatApiError) {

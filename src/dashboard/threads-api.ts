@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { QUALITY_SETTINGS_SCHEMA } from '../bot/decide/quality-schema.js';
 import type { Bot } from '../bot/bot.js';
 import type { ThreadSettings } from '../bot/settings-store.js';
 import { requireBot, requireBotAdmin, type DashboardDeps } from './deps.js';
@@ -11,6 +12,7 @@ const config = {
   mode: z.enum(['translate', 'analyze', 'both']).optional(),
   analysis: z.enum(['all', 'negative', 'none']).optional(),
   enabled: z.boolean().optional(),
+  ...QUALITY_SETTINGS_SCHEMA,
 };
 const configBody = z.object({ threadId, ...config });
 
@@ -42,6 +44,9 @@ function topicCache() {
   };
 }
 
+/** `notes`: what the bot's engine cannot honour of the settings just made (absent when nothing). */
+const withNotes = <T extends object>(body: T, notes: string[]) => (notes.length ? { ...body, notes } : body);
+
 const wire = (s: ThreadSettings, topics: Map<string, string>) => ({ ...s, topic: topics.get(s.threadId) ?? null });
 
 /**
@@ -62,15 +67,17 @@ export function threadsApi(deps: DashboardDeps) {
     });
     app.post('/dashboard/api/threads', async (request) => {
       const { threadId: id, ...patch } = parseDashboardBody(configBody, request.body);
-      const settings = await requireBotAdmin(deps).add(id, patch);
+      const admin = requireBotAdmin(deps);
+      const settings = await admin.add(id, patch);
       log.info({ threadId: id }, 'bot added to a thread from the dashboard');
-      return wire(settings, new Map());
+      return withNotes(wire(settings, new Map()), admin.notes(patch));
     });
     app.patch('/dashboard/api/threads', async (request) => {
       const { threadId: id, ...patch } = parseDashboardBody(configBody, request.body);
-      const settings = await requireBotAdmin(deps).configure(id, patch);
+      const admin = requireBotAdmin(deps);
+      const settings = await admin.configure(id, patch);
       log.info({ threadId: id, languages: settings.languages, mode: settings.mode }, 'thread settings changed from the dashboard');
-      return wire(settings, new Map());
+      return withNotes(wire(settings, new Map()), admin.notes(patch));
     });
     app.post('/dashboard/api/threads/remove', async (request) => {
       const { threadId: id } = parseDashboardBody(z.object({ threadId }), request.body);

@@ -13,6 +13,7 @@ import type { StreamFormat } from './apertium-stream.js';
 import { PROVIDER_ERROR_CODES as C, ProviderPermanentError } from './errors.js';
 import { baseLanguage } from './language-codes.js';
 import { detectLanguage } from './language-detector.js';
+import { protectGlossary } from './glossary-tokens.js';
 import { findEntities } from './local-entities.js';
 import { scoreSentiment } from './local-sentiment.js';
 import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult } from './types.js';
@@ -48,7 +49,8 @@ export class LocalProvider implements ModelProvider {
     const source = request.sourceLanguage ? baseLanguage(request.sourceLanguage) : this.detectLanguage(text).language;
     const translations: Record<string, string> = {};
     const untranslatable: Record<string, string> = {};
-    const pending = new Map<string, string[]>(); // mode → targets it serves (es and es-MX share eng-spa)
+    // mode + text → targets it serves (es and es-MX share eng-spa; a glossary term may differ per target)
+    const pending = new Map<string, { mode: string; text: string; restores: Map<string, (t: string) => string> }>();
 
     for (const target of new Set(request.targetLanguages)) {
       if (source === null) {
@@ -57,13 +59,21 @@ export class LocalProvider implements ModelProvider {
         translations[target] = text;
       } else {
         const mode = findMode(this.modes, source, target);
-        if (!mode) untranslatable[target] = this.unsupportedReason(source, target);
-        else pending.set(mode.mode, [...(pending.get(mode.mode) ?? []), target]);
+        if (!mode) {
+          untranslatable[target] = this.unsupportedReason(source, target);
+          continue;
+        }
+        // Apertium cannot be told about a glossary: its terms travel as tokens it passes through.
+        const glossed = protectGlossary(text, request.glossary, target);
+        const key = `${mode.mode}\u0000${glossed.text}`;
+        const job = pending.get(key) ?? { mode: mode.mode, text: glossed.text, restores: new Map() };
+        job.restores.set(target, glossed.restore);
+        pending.set(key, job);
       }
     }
-    const work = [...pending].map(async ([mode, targets]) => {
-      const translated = await this.run(mode, text, format, signal);
-      for (const target of targets) translations[target] = translated;
+    const work = [...pending.values()].map(async ({ mode, text: input, restores }) => {
+      const translated = await this.run(mode, input, format, signal);
+      for (const [target, restore] of restores) translations[target] = restore(translated);
     });
     await Promise.all(work);
 

@@ -27,7 +27,8 @@ import {
   translationSchema,
 } from './openai-schemas.js';
 import type { TranslationAnswer } from './openai-schemas.js';
-import { ANALYZE_PLACEHOLDERS, TRANSLATE_PLACEHOLDERS, loadPrompt } from './prompts.js';
+import { ANALYZE_PLACEHOLDERS, TRANSLATE_PLACEHOLDERS, TRANSLATE_V2_PLACEHOLDERS, loadPrompt } from './prompts.js';
+import { contextTurn, renderFormality, renderGlossary, renderRetry } from './translate-prompt.js';
 import type { PromptTemplate } from './prompts.js';
 import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult } from './types.js';
 
@@ -35,7 +36,7 @@ import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, Trans
 export interface PromptOptions {
   /** @defaultValue the repository's `prompts/` */
   dir?: string;
-  /** Loads `translate.v<N>.md`. @defaultValue 1 */
+  /** Loads `translate.v<N>.md`; version 1 has no glossary, register or context. @defaultValue 2 */
   translateVersion?: number;
   /** Loads `analyze.v<N>.md`. @defaultValue 1 */
   analyzeVersion?: number;
@@ -61,7 +62,9 @@ export class OpenAIProvider implements ModelProvider {
   readonly model: string;
   readonly promptVersion: string;
   private readonly client: OpenAI;
-  private readonly translatePrompt: PromptTemplate<(typeof TRANSLATE_PLACEHOLDERS)[number]>;
+  private readonly translatePrompt: PromptTemplate<(typeof TRANSLATE_V2_PLACEHOLDERS)[number]>;
+  /** Version 2+ of the translate prompt: it takes a glossary, a register and context. */
+  private readonly promptV2: boolean;
   private readonly analyzePrompt: PromptTemplate<(typeof ANALYZE_PLACEHOLDERS)[number]>;
   private closed = false;
   private readonly formats = new BoundedMap<string, { schema: ReturnType<typeof translationSchema>; format: ResponseFormat }>(MAX_CACHED_FORMATS);
@@ -72,7 +75,12 @@ export class OpenAIProvider implements ModelProvider {
     const { prompts = {} } = options;
     this.name = options.azure ? 'azure-openai' : 'openai';
     this.model = options.azure ? options.azure.deployment : options.model;
-    this.translatePrompt = loadPrompt({ dir: prompts.dir, task: 'translate', version: prompts.translateVersion, placeholders: TRANSLATE_PLACEHOLDERS });
+    const translateVersion = prompts.translateVersion ?? 2;
+    this.promptV2 = translateVersion >= 2;
+    // A v1 template uses v1's placeholders only; rendering ignores the values it does not use.
+    this.translatePrompt = loadPrompt({ dir: prompts.dir, task: 'translate', version: translateVersion, placeholders: this.promptV2 ? TRANSLATE_V2_PLACEHOLDERS : TRANSLATE_PLACEHOLDERS }) as PromptTemplate<
+      (typeof TRANSLATE_V2_PLACEHOLDERS)[number]
+    >;
     this.analyzePrompt = loadPrompt({ dir: prompts.dir, task: 'analyze', version: prompts.analyzeVersion, placeholders: ANALYZE_PLACEHOLDERS });
     this.promptVersion = `${this.translatePrompt.version}+${this.analyzePrompt.version}`;
     this.client = options.client ?? createOpenAIClient(options);
@@ -86,15 +94,23 @@ export class OpenAIProvider implements ModelProvider {
       return { detectedLanguage: request.sourceLanguage ?? null, translations, usage: { calls: 0, characters } };
     }
     const { open, close } = delimiters();
+    const context = delimiters('context');
     const source = request.sourceLanguage;
     const system = this.translatePrompt.render({
       targetLanguages: targets.map((l) => `${l} (${languageName(l)})`).join(', '),
       sourceLanguage: source ? `${source} (${languageName(source)})` : 'not given; detect it',
       format: request.format,
       delimiter: open,
+      glossary: renderGlossary(request, targets),
+      formality: renderFormality(request, targets),
+      contextDelimiter: context.open,
+      retry: renderRetry(request),
     });
     const { schema, format } = this.translationFormat(targets);
-    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, format, request.signal);
+    // Context in a turn of its own, before the message's: the message stays the last user turn.
+    const earlier = this.promptV2 ? contextTurn(request.context, context.open, context.close) : null;
+    const user = [...(earlier ? [earlier] : []), `${open}\n${request.text}\n${close}`];
+    const completion = await this.complete(system, user, format, request.signal);
     const answer = parseAnswer(contentOf(completion), schema, 'translation') as TranslationAnswer;
     const empty = targets.filter((l) => answer.translations[l]?.trim() === '');
     if (empty.length > 0) {
@@ -110,7 +126,7 @@ export class OpenAIProvider implements ModelProvider {
   async analyze(request: AnalyzeRequest): Promise<AnalyzeResult> {
     const { open, close } = delimiters();
     const system = this.analyzePrompt.render({ categories: ENTITY_CATEGORIES.join(', '), delimiter: open });
-    const completion = await this.complete(system, `${open}\n${request.text}\n${close}`, this.analysisFormat, request.signal);
+    const completion = await this.complete(system, [`${open}\n${request.text}\n${close}`], this.analysisFormat, request.signal);
     const answer = parseAnswer(contentOf(completion), analysisSchema, 'analysis');
     return {
       sentiment: answer.sentiment,
@@ -145,7 +161,7 @@ export class OpenAIProvider implements ModelProvider {
     return entry;
   }
 
-  private async complete(system: string, user: string, format: ResponseFormat, signal: AbortSignal | undefined): Promise<ChatCompletion> {
+  private async complete(system: string, user: readonly string[], format: ResponseFormat, signal: AbortSignal | undefined): Promise<ChatCompletion> {
     if (this.closed) throw new ProviderPermanentError(C.closed, 'The provider is closed.');
     let completion: ChatCompletion;
     try {
@@ -154,7 +170,7 @@ export class OpenAIProvider implements ModelProvider {
           model: this.model,
           messages: [
             { role: 'system', content: system },
-            { role: 'user', content: user },
+            ...user.map((content) => ({ role: 'user' as const, content })),
           ],
           response_format: format,
           ...(this.options.temperature === undefined ? {} : { temperature: this.options.temperature }),
@@ -178,9 +194,9 @@ export class OpenAIProvider implements ModelProvider {
   }
 }
 
-function delimiters(): { open: string; close: string } {
+function delimiters(tag = 'message'): { open: string; close: string } {
   const nonce = randomBytes(6).toString('hex');
-  return { open: `<message-${nonce}>`, close: `</message-${nonce}>` };
+  return { open: `<${tag}-${nonce}>`, close: `</${tag}-${nonce}>` };
 }
 
 function contentOf(completion: ChatCompletion): string | null | undefined {

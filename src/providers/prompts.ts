@@ -11,8 +11,10 @@ import { fileURLToPath } from 'node:url';
 /** `prompts/` at the repository root, next to `src/`. */
 export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
 
-/** Placeholders the translate task fills. */
+/** Placeholders the translate task fills (version 1). */
 export const TRANSLATE_PLACEHOLDERS = ['targetLanguages', 'sourceLanguage', 'format', 'delimiter'] as const;
+/** Placeholders of translate version 2 and later: v1's, plus the glossary, register, context and retry note. */
+export const TRANSLATE_V2_PLACEHOLDERS = [...TRANSLATE_PLACEHOLDERS, 'glossary', 'formality', 'contextDelimiter', 'retry'] as const;
 /** Placeholders the analyze task fills. */
 export const ANALYZE_PLACEHOLDERS = ['categories', 'delimiter'] as const;
 

@@ -15,6 +15,33 @@ export interface TranslateRequest {
   sourceLanguage?: string;
   /** Cancels the work (the job is shutting down or timed out). */
   signal?: AbortSignal;
+  /** The thread's glossary entries that occur in this text. Every engine honours them. */
+  glossary?: TranslateGlossary;
+  /** Target language → register; absent or `auto`: as the original. Engines without registers ignore it. */
+  formality?: Record<string, 'formal' | 'informal' | 'auto'>;
+  /** Earlier messages of the thread, oldest first: context to read, never to translate. */
+  context?: ContextMessage[];
+  /**
+   * Set when asking again after an answer failed the bot's checks: target language → what was wrong.
+   * The engine changes its request accordingly (an LLM is told); it is never the identical request.
+   */
+  previousProblems?: Record<string, string>;
+}
+
+/** Glossary entries found in a message. */
+export interface TranslateGlossary {
+  /** Terms to keep exactly as they occur in the text. */
+  keep: string[];
+  /** Target language → [term as it occurs in the text, its required translation]. */
+  terms: Record<string, Array<[string, string]>>;
+}
+
+/** One earlier message sent as context. */
+export interface ContextMessage {
+  /** Display name of its sender, when known. */
+  sender?: string;
+  /** Plain text (possibly shortened). */
+  text: string;
 }
 
 /** Counters for cost and throughput dashboards. */

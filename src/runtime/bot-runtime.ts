@@ -3,7 +3,7 @@ import { Bot, type BotOptions } from '../bot/bot.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
 import type { TlsTrust } from '../lib/tls-trust.js';
-import { providerFromConfig } from './provider.js';
+import { engineFromConfig, providerFromConfig } from './provider.js';
 
 /** What the HTTP plugins (bot admin, dashboard) read; filled once the bot has started. */
 export interface BotHolder {
@@ -47,6 +47,6 @@ export async function startBot(
     workerOptions: opts.workerOptions,
   }).start();
   holder.bot = bot;
-  holder.admin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys, config.bot.displayName);
+  holder.admin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys, config.bot.displayName, engineFromConfig(config));
   return bot;
 }

@@ -1,15 +1,24 @@
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
-import { createProvider } from '../providers/create-provider.js';
-import type { ModelProvider } from '../providers/types.js';
+import { chooseProvider, createProvider, type CreateProviderOptions } from '../providers/create-provider.js';
+import type { ModelProvider, ProviderName } from '../providers/types.js';
 
 /**
  * The model provider the configuration asks for: `openai` (OpenAI, Azure OpenAI or any
  * OpenAI-compatible server) when a model API is configured, else the offline `local` engine.
  */
 export function providerFromConfig(config: Config, logger: Logger): ModelProvider {
+  return createProvider({ ...providerOptions(config), logger: logger.child({ component: 'provider' }) });
+}
+
+/** Which engine the configuration selects, without building it (the CLI says what it cannot do). */
+export function engineFromConfig(config: Config): ProviderName {
+  return chooseProvider(providerOptions(config)).name;
+}
+
+function providerOptions(config: Config): CreateProviderOptions {
   const m = config.model;
-  return createProvider({
+  return {
     provider: m.provider,
     openaiApiKey: m.openai.apiKey,
     openaiBaseUrl: m.openai.baseURL,
@@ -21,6 +30,5 @@ export function providerFromConfig(config: Config, logger: Logger): ModelProvide
     timeoutMs: m.timeoutMs,
     prompts: { dir: m.promptsDir },
     local: { timeoutMs: m.timeoutMs },
-    logger: logger.child({ component: 'provider' }),
-  });
+  };
 }

@@ -3,6 +3,7 @@
  */
 import { htmlToText } from './text.js';
 import type { MessageFormat } from './text.js';
+import { FORMALITIES, MAX_CONTEXT, type Formality, type GlossaryEdits } from './glossary.js';
 import { normaliseLanguage } from './languages.js';
 
 /** The word every command starts with (matched case-insensitively). */
@@ -32,6 +33,14 @@ export type Command =
   | { kind: 'status' }
   | { kind: 'mode'; mode: BotMode }
   | { kind: 'analysis'; policy: AnalysisPolicy }
+  /** Change the thread's glossary (keep terms, fixed translations). */
+  | { kind: 'glossary-edit'; edits: GlossaryEdits }
+  /** List the thread's glossary. */
+  | { kind: 'glossary-show' }
+  /** Set the register, for every language or (with `language`) for one. */
+  | { kind: 'formality'; formality: Formality; language?: string }
+  /** Set how many earlier messages travel with a short message as context. */
+  | { kind: 'context'; context: number }
   /** Answer with {@link helpText}; `unknown` is the unrecognised command word, if any. */
   | { kind: 'help'; unknown?: string }
   /** A known command with bad arguments; `error` is a sentence to post back. */
@@ -92,6 +101,30 @@ export function parseCommand(body: string, format: MessageFormat = 'text'): Comm
       const policy = POLICIES.find((p) => args.length === 1 && p === args[0]?.toLowerCase());
       return policy ? { kind: 'analysis', policy } : invalid('Usage: /parley analysis all|negative|none.');
     }
+    case 'keep':
+    case 'unkeep':
+      if (!rest.trim()) return invalid(`Usage: /parley ${name} Acme Cloud.`);
+      return { kind: 'glossary-edit', edits: name === 'keep' ? { keep: [rest.trim()] } : { unkeep: [rest.trim()] } };
+    case 'term':
+      return parseTerm(rest);
+    case 'unterm': {
+      const language = args.length >= 2 ? normaliseLanguage(args[0] ?? '') : null;
+      if (!language) return invalid('Usage: /parley unterm es ticket.');
+      return { kind: 'glossary-edit', edits: { unterms: [[language, args.slice(1).join(' ')]] } };
+    }
+    case 'glossary':
+      if (args.length === 0) return { kind: 'glossary-show' };
+      return args.length === 1 && args[0]?.toLowerCase() === 'clear' ? { kind: 'glossary-edit', edits: { clear: true } } : invalid('Usage: /parley glossary (lists it) or /parley glossary clear.');
+    case 'formality': {
+      const value = FORMALITIES.find((f) => f === args.at(-1)?.toLowerCase());
+      const language = args.length === 2 ? normaliseLanguage(args[0] ?? '') : undefined;
+      if (!value || args.length > 2 || language === null) return invalid('Usage: /parley formality formal|informal|auto, or for one language: /parley formality de informal.');
+      return { kind: 'formality', formality: value, ...(language ? { language } : {}) };
+    }
+    case 'context': {
+      const n = args.length === 1 && /^\d{1,2}$/.test(args[0] ?? '') ? Number(args[0]) : NaN;
+      return n <= MAX_CONTEXT ? { kind: 'context', context: n } : invalid(`Usage: /parley context 3 (earlier messages sent with a short message, 0 to ${MAX_CONTEXT}).`);
+    }
     default:
       return { kind: 'help', unknown: word };
   }
@@ -119,6 +152,17 @@ export function parseLanguageList(input: string): { languages: string[] } | { er
   return { languages };
 }
 
+/** `es ticket = incidencia`: a language, a term, `=`, its translation (terms may have spaces). */
+function parseTerm(rest: string): Command {
+  const usage = 'Usage: /parley term es ticket = incidencia.';
+  const [head = '', ...tail] = rest.split('=');
+  const translation = tail.join('=').trim();
+  const [code = '', ...termWords] = head.trim().split(/\s+/);
+  const language = normaliseLanguage(code);
+  if (!language || !termWords.length || !translation) return invalid(language === null && code ? `Unknown language code "${code}". ${usage}` : usage);
+  return { kind: 'glossary-edit', edits: { terms: [[language, termWords.join(' '), translation]] } };
+}
+
 function invalid(error: string): Command {
   return { kind: 'invalid', error };
 }
@@ -134,6 +178,11 @@ export function helpText(): string {
     '/parley status — show this thread\'s settings',
     '/parley mode translate|analyze|both — what parley does with each message',
     '/parley analysis all|negative|none — which analyses parley posts',
+    '/parley keep Acme Cloud — never translate this term ("/parley unkeep Acme Cloud" removes it)',
+    '/parley term es ticket = incidencia — always translate "ticket" into Spanish as "incidencia" ("/parley unterm es ticket" removes it)',
+    '/parley glossary — list the keep terms and fixed translations ("/parley glossary clear" empties it)',
+    '/parley formality formal|informal|auto — the register of translations; "/parley formality de informal" for one language',
+    '/parley context 3 — how many earlier messages travel with a short message as context (0 to 10)',
     '/parley help — this message',
     'Languages are two-letter ISO 639-1 codes (en, es, fr, de, pt, zh, …); regional variants like pt-BR count as pt.',
   ].join('\n');

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { QUALITY_SETTINGS_SCHEMA } from '../decide/quality-schema.js';
 import type { ApiContext } from '../../chat/http/context.js';
 import { ApiError } from '../../chat/errors.js';
 import { parseBody } from '../../chat/http/errors-handler.js';
@@ -12,9 +13,13 @@ const configSchema = z.object({
   mode: z.enum(['translate', 'analyze', 'both']).optional(),
   analysis: z.enum(['all', 'negative', 'none']).optional(),
   enabled: z.boolean().optional(),
+  ...QUALITY_SETTINGS_SCHEMA,
 });
 
 const wire = (s: ThreadSettings) => ({ ...s, addedOn: new Date(s.addedOn).toISOString() });
+
+/** `notes`: what the bot's engine cannot honour of the settings just made (absent when nothing). */
+const withNotes = <T extends object>(body: T, notes: string[]) => (notes.length ? { ...body, notes } : body);
 
 async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -39,12 +44,14 @@ export function botAdminRoutes(ctx: Pick<ApiContext, 'accessKey' | 'clock'>, adm
       return a;
     };
     app.get('/admin/bot/threads', async () => ({ value: (await get().list()).map(wire) }));
-    app.put<{ Params: { threadId: string } }>('/admin/bot/threads/:threadId', async (request) =>
-      wire(await mapped(() => get().add(request.params.threadId, parseBody(configSchema, request.body ?? {})))),
-    );
-    app.patch<{ Params: { threadId: string } }>('/admin/bot/threads/:threadId', async (request) =>
-      wire(await mapped(() => get().configure(request.params.threadId, parseBody(configSchema, request.body ?? {})))),
-    );
+    app.put<{ Params: { threadId: string } }>('/admin/bot/threads/:threadId', async (request) => {
+      const config = parseBody(configSchema, request.body ?? {});
+      return withNotes(wire(await mapped(() => get().add(request.params.threadId, config))), get().notes(config));
+    });
+    app.patch<{ Params: { threadId: string } }>('/admin/bot/threads/:threadId', async (request) => {
+      const config = parseBody(configSchema, request.body ?? {});
+      return withNotes(wire(await mapped(() => get().configure(request.params.threadId, config))), get().notes(config));
+    });
     app.delete<{ Params: { threadId: string } }>('/admin/bot/threads/:threadId', async (request, reply) => {
       await mapped(() => get().remove(request.params.threadId));
       return reply.status(204).send();

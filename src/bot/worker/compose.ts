@@ -12,6 +12,10 @@ export interface PostParts {
   translations: Record<string, string>;
   /** lang → why it was not translated. */
   untranslated: Record<string, string>;
+  /** lang → `ready`, `skipped:<reason>` or `failed:<reason>` (metadata `parleyStates`). */
+  states?: Record<string, string>;
+  /** lang → the checks its translation passed (metadata `parleyChecked`). */
+  checked?: Record<string, readonly string[]>;
   analysis?: AnalyzeResult;
 }
 
@@ -54,10 +58,24 @@ export function composePost(p: PostParts): Post {
   if (langs.length) metadata.parleyLanguages = langs.join(',');
   if (missing.length) metadata.parleyUntranslated = missing.join(',');
   if (p.analysis) metadata.parleySentiment = p.analysis.sentiment;
-  // The translations themselves ride along when they fit the 1 KB metadata limit.
-  const withTranslations = { ...metadata, parleyTranslations: JSON.stringify(p.translations) };
-  const size = Object.entries(withTranslations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-  return { content: lines.join(html ? '' : '\n'), type: p.format, metadata: langs.length && size <= METADATA_LIMIT ? withTranslations : metadata };
+  if (p.states && Object.keys(p.states).length) {
+    metadata.parleyStates = JSON.stringify(Object.fromEntries(Object.entries(p.states).map(([l, s]) => [l, short(s)])));
+  }
+  const checked = p.checked && Object.entries(p.checked).filter(([l]) => p.translations[l] !== undefined);
+  // Optional extras, in order, each only while the metadata stays within its 1 KB limit: the
+  // translations themselves, then which checks each one passed.
+  const extras: Array<[string, string]> = [];
+  if (langs.length) extras.push(['parleyTranslations', JSON.stringify(p.translations)]);
+  if (checked?.length) extras.push(['parleyChecked', JSON.stringify(Object.fromEntries(checked.map(([l, c]) => [l, c.join(',')])))]);
+  for (const [key, value] of extras) if (size({ ...metadata, [key]: value }) <= METADATA_LIMIT) metadata[key] = value;
+  return { content: lines.join(html ? '' : '\n'), type: p.format, metadata };
+}
+
+const size = (m: Record<string, string>) => Object.entries(m).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+
+/** A state with its reason cut to fit the metadata (reasons are sentences; clients show them). */
+function short(state: string): string {
+  return state.length > 120 ? `${state.slice(0, 119)}…` : state;
 }
 
 export function analysisLine(a: AnalyzeResult): string {

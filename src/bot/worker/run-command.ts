@@ -1,11 +1,21 @@
+import type { ProviderName } from '../../providers/types.js';
 import { helpText, type Command } from '../decide/commands.js';
+import { unhonoured } from '../decide/engine-limits.js';
+import { describeFormality, describeGlossary, editGlossary, QualitySettingError, type FormalitySetting } from '../decide/glossary.js';
 import { languageName } from '../decide/languages.js';
-import type { SettingsStore } from '../settings-store.js';
+import { qualityOf, type SettingsStore } from '../settings-store.js';
 
 const list = (langs: string[]) => (langs.length ? langs.map((l) => `${l} (${languageName(l)})`).join(', ') : 'none');
 
-/** Applies a `/parley …` command to the thread's settings and returns the bot's answer. */
-export async function runCommand(cmd: Command, threadId: string, senderId: string, settings: SettingsStore): Promise<string> {
+/** What the engine cannot honour of a setting just made, as sentences after the answer. */
+const withNotes = (answer: string, engine: ProviderName | undefined, made: { formality?: FormalitySetting; context?: number }) =>
+  [answer, ...unhonoured(engine, made)].join('\n');
+
+/**
+ * Applies a `/parley …` command to the thread's settings and returns the bot's answer. `engine`
+ * (the bot's translation engine) lets the answer say what the engine cannot honour.
+ */
+export async function runCommand(cmd: Command, threadId: string, senderId: string, settings: SettingsStore, engine?: ProviderName): Promise<string> {
   switch (cmd.kind) {
     case 'languages':
       await settings.put(threadId, { languages: cmd.languages });
@@ -41,8 +51,40 @@ export async function runCommand(cmd: Command, threadId: string, senderId: strin
         `Mode: ${s?.mode ?? 'translate'}; analyses posted: ${s?.analysis ?? 'negative'}.`,
         `Thread languages: ${list(s?.languages ?? [])}.`,
         `Readers' languages: ${list([...new Set(readerLine)])}.`,
+        `Formality: ${describeFormality(qualityOf(s ?? {}).formality)}; context: ${qualityOf(s ?? {}).context} earlier messages; glossary: ${describeGlossary(qualityOf(s ?? {}).glossary).length} entries.`,
       ].join('\n');
     }
+    case 'glossary-edit': {
+      const current = qualityOf((await settings.get(threadId)) ?? {}).glossary;
+      try {
+        const glossary = editGlossary(current, cmd.edits);
+        await settings.put(threadId, { glossary });
+        const lines = describeGlossary(glossary);
+        return `parley: glossary updated.\n${lines.length ? lines.join('\n') : 'It is empty.'}`;
+      } catch (err) {
+        if (err instanceof QualitySettingError) return `parley: ${err.message}`;
+        throw err;
+      }
+    }
+    case 'glossary-show': {
+      const lines = describeGlossary(qualityOf((await settings.get(threadId)) ?? {}).glossary);
+      return lines.length ? `parley glossary:\n${lines.join('\n')}` : 'parley: the glossary is empty. Add to it with "/parley keep Acme Cloud" or "/parley term es ticket = incidencia".';
+    }
+    case 'formality': {
+      const current = qualityOf((await settings.get(threadId)) ?? {}).formality;
+      const formality: FormalitySetting = cmd.language
+        ? { ...(typeof current === 'string' ? { default: current } : current), [cmd.language]: cmd.formality }
+        : cmd.formality;
+      await settings.put(threadId, { formality });
+      return withNotes(`parley: formality is now ${describeFormality(formality)}.`, engine, { formality });
+    }
+    case 'context':
+      await settings.put(threadId, { context: cmd.context });
+      return withNotes(
+        cmd.context ? `parley: up to ${cmd.context} earlier messages now travel with a short message as context.` : 'parley: messages are now translated without context.',
+        engine,
+        { context: cmd.context },
+      );
     case 'invalid':
       return `parley: ${cmd.error}\n\n${helpText()}`;
     case 'help':

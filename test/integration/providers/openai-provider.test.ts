@@ -234,7 +234,7 @@ describe('OpenAIProvider.analyze', () => {
 
   it('reports the prompt versions and a local language guess', () => {
     const p = provider();
-    expect(p.promptVersion).toBe('translate.v1+analyze.v1');
+    expect(p.promptVersion).toBe('translate.v2+analyze.v1');
     expect(p.detectLanguage('Hola, ¿cómo estás? Espero que todo vaya bien.').language).toBe('es');
     expect(fake.requests).toHaveLength(0);
   });

@@ -23,6 +23,8 @@ export const composeStage: Stage = {
       format: needs(ctx.format, 'format'),
       translations,
       untranslated,
+      states: ctx.states,
+      checked: ctx.checked,
       analysis: ctx.postAnalysis ? ctx.analysis : undefined,
     });
   },

@@ -2,10 +2,12 @@ import type { Job, Queue } from 'bullmq';
 import type { ChatRestClient, WireMessage } from '../../../client/chat-rest-client.js';
 import type { BoundedMap } from '../../../lib/bounded-map.js';
 import type { Logger } from '../../../lib/logger.js';
-import type { AnalyzeResult, ModelProvider, TranslateResult } from '../../../providers/types.js';
+import type { AnalyzeResult, ContextMessage, ModelProvider, TranslateRequest, TranslateResult } from '../../../providers/types.js';
 import type { StatsSink } from '../../bot-stats.js';
 import type { CommandGate } from '../../command-gate.js';
 import type { Command } from '../../decide/commands.js';
+import type { AppliedGlossary } from '../../decide/glossary.js';
+import type { CheckName } from '../../decide/translation-checks.js';
 import type { Protected } from '../../decide/protect.js';
 import type { MessageFormat } from '../../decide/text.js';
 import type { MessageJob } from '../../queue/jobs.js';
@@ -89,9 +91,24 @@ export interface JobContext {
 
   /** protect: the text the translator sees, with its placeholders. */
   protected?: Protected;
+  /** protect: the thread's glossary entries that occur in the message. */
+  glossary?: AppliedGlossary;
 
+  /** context: earlier messages of the thread sent with this one (none: not used). */
+  context?: ContextMessage[];
+
+  /** translate: what sets this translation apart besides text and language (glossary, register, context), for the cache. */
+  variant: string;
+  /** translate: lang → translation the cache had (still with tokens; checked by the check stage). */
+  cached?: Record<string, string>;
+  /** translate: the request made of the model (the check stage may ask again, changed). */
+  request?: TranslateRequest;
   /** translate: languages asked of the model, and its answer. */
   answer?: { languages: string[]; result: TranslateResult };
+  /** translate, check: lang → `ready`, `skipped:<reason>` or `failed:<reason>` (the post's `parleyStates`). */
+  states: Record<string, string>;
+  /** translate, check: lang → the checks its translation passed (the post's `parleyChecked`). */
+  checked: Record<string, CheckName[]>;
 
   /** translate, check: lang → posted translation. */
   translations: Record<string, string>;
@@ -130,6 +147,9 @@ export function newJobContext(fixed: Pick<JobContext, 'deps' | 'job' | 'data' | 
     commands: 'none',
     plain: '',
     targets: [],
+    variant: '',
+    states: {},
+    checked: {},
     translations: {},
     untranslated: {},
     cacheWrite: Promise.resolve(),

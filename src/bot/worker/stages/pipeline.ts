@@ -3,6 +3,7 @@ import { answerCommandStage } from './answer-command.js';
 import { checkStage } from './check.js';
 import { classifyStage } from './classify.js';
 import { composeStage } from './compose.js';
+import { contextStage } from './context.js';
 import { decideStage } from './decide.js';
 import type { JobContext, JobOutcome, Stage } from './job-context.js';
 import { postStage } from './post.js';
@@ -24,6 +25,7 @@ export const JOB_STAGES: readonly Stage[] = [
   waitForCommandsStage,
   decideStage,
   protectStage,
+  contextStage,
   translateStage,
   checkStage,
   analyseStage,

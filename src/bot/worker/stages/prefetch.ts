@@ -10,9 +10,12 @@ export interface Prefetched {
   values: Record<string, string>;
 }
 
-/** What a cached translation depends on besides the text and the language. */
-export function cacheScope(provider: ModelProvider, format: MessageFormat): CacheScope {
-  return { provider: provider.name, model: provider.model, promptVersion: provider.promptVersion, format };
+/**
+ * What a cached translation depends on besides the text and the language; `variant` stands for
+ * the glossary terms, register and context used (see `variantOf`).
+ */
+export function cacheScope(provider: ModelProvider, format: MessageFormat, variant = ''): CacheScope {
+  return { provider: provider.name, model: provider.model, promptVersion: provider.promptVersion, format, ...(variant ? { variant } : {}) };
 }
 
 /**

@@ -8,7 +8,7 @@ afterAll(() => env.close());
 
 it('reads as the list of stages', () => {
   expect(JOB_STAGES.map((s) => s.name)).toEqual([
-    'read', 'remove', 'classify', 'command', 'wait', 'decide', 'protect', 'translate', 'check', 'analyse', 'compose', 'post',
+    'read', 'remove', 'classify', 'command', 'wait', 'decide', 'protect', 'context', 'translate', 'check', 'analyse', 'compose', 'post',
   ]);
 });
 
