@@ -96,21 +96,24 @@ it('retries an answer that violates the schema', async () => {
   );
 });
 
-it('retries a translation that dropped a placeholder, then reports it untranslated — never posts it corrupted', async () => {
+it('asks again once, told what was wrong, when a translation dropped a placeholder, then reports it untranslated — never posts it corrupted', async () => {
   const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
   const broken = { type: 'json' as const, value: { detectedLanguage: 'en', translations: { es: 'Avisa a sobre ⟦1⟧ por favor' } } };
-  fake.script(...Array.from({ length: ATTEMPTS }, () => broken));
+  fake.script(broken, broken);
   const before = (await bot.stats.counters()).untranslated ?? 0;
   const r = await run(threadId, users[0]!, 'Ping @alice about https://example.com/report please');
 
   // The model saw tokens, not the mention and URL.
   expect(inputText(r.requests[0]!.body)).toBe('Ping ⟦0⟧ about ⟦1⟧ please');
-  expect(r.requests).toHaveLength(ATTEMPTS);
-  expect(r.job.attemptsMade).toBe(ATTEMPTS);
+  // One changed retry in the same attempt (the request names the problem), not the queue's attempts.
+  expect(r.requests).toHaveLength(2);
+  expect(r.requests[1]!.body.messages[0].content).toContain('a previous answer for this message was rejected. Fix this: es: the translation came back damaged (missing token ⟦0⟧)');
+  expect(r.requests[0]!.body.messages[0].content).not.toContain('previous answer');
+  expect(r.job.attemptsMade).toBe(1);
   const post = await watch.posted(threadId, r.message.id);
   expect(post.content.message).toBe('[es] (not translated: the translation came back damaged (missing token ⟦0⟧))');
   expect(post.content.message).not.toContain('Avisa');
-  expect(post.metadata).toMatchObject({ parleyUntranslated: 'es' });
+  expect(post.metadata).toMatchObject({ parleyUntranslated: 'es', parleyStates: JSON.stringify({ es: 'failed:the translation came back damaged (missing token ⟦0⟧)' }) });
   expect(post.metadata?.parleyLanguages).toBeUndefined();
   expect((await bot.stats.counters()).untranslated - before).toBe(1);
 

@@ -8,10 +8,11 @@ import { fromWire } from './classify.js';
 import { needs, type Stage } from './job-context.js';
 
 /**
- * Messages up to this long (plain-text characters) get context: a short line ("It is fixed now.")
- * often means nothing without what came before; a longer one carries its own.
+ * Messages of up to this many words get context: a short line ("It is fixed now.", "Did that
+ * work?") often means nothing without what came before. Longer ones mostly carry their own, and
+ * keep hitting the translation cache (a translation made with context is cached under it).
  */
-export const SHORT_MESSAGE_CHARS = 100;
+export const SHORT_MESSAGE_WORDS = 8;
 /** Messages read back from the thread to find the earlier ones (newer ones may come first). */
 const SCAN_EXTRA = 20;
 
@@ -26,7 +27,7 @@ export const contextStage: Stage = {
     const { deps, data } = ctx;
     if (!ctx.targets.length || !engineHonours(deps.provider.name).context) return;
     const wanted = qualityOf(needs(ctx.settings, 'settings')).context;
-    if (wanted === 0 || ctx.plain.trim().length > SHORT_MESSAGE_CHARS) return;
+    if (wanted === 0 || (ctx.plain.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) > SHORT_MESSAGE_WORDS) return;
     const earlier: ContextMessage[] = [];
     let scanned = 0;
     const limit = wanted + SCAN_EXTRA;
