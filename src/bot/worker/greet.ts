@@ -58,7 +58,8 @@ export function createGreeter(deps: GreeterDeps) {
       if (await greeted(deps, data.threadId, data.addedOn)) return { outcome: 'skipped: already greeted' };
     }
     const readers = await deps.settings.readers(data.threadId);
-    const languages = [...new Set([...settings.languages, ...Object.values(readers).flat()])];
+    // The thread's languages in their order, then the readers' sorted (a hash has no useful order).
+    const languages = [...new Set([...settings.languages, ...Object.values(readers).flat().sort()])];
     const post = composeGreeting(settings, languages);
     try {
       await deps.client.sendMessage(data.threadId, post);

@@ -47,7 +47,7 @@ it('introduces itself once when added: not again on a re-add, a redelivered even
 
   const firstAdd = await addBot(thread.id);
   const hello = await stack.watch.next((e) => greetings(thread.id).includes(e), 'the greeting');
-  expect(hello.message.content.message).toContain('Spanish (es), French (fr)');
+  expect(hello.message.content.message).toContain('Spanish (es), French (fr).');
   expect(hello.message.content.message).toContain('/parley help');
   expect(hello.message.metadata).toMatchObject({ parleyBot: 'true', parleyKind: 'greeting' });
 

@@ -138,7 +138,9 @@ describe('PARLEY_TLS=self-signed npm start, on a fresh data directory, without N
     }, 60_000);
     const said = messages.filter((m) => [ana!.userId, bruno!.userId].includes(senderOf(m) ?? '') && m.type === 'text');
     expect(said.map((m) => m.senderDisplayName)).toEqual(['Ana', 'Bruno', 'Ana', 'Bruno']);
-    expect(messages.filter((m) => m.metadata?.parleyKind === 'greeting')).toHaveLength(1);
+    const greetings = messages.filter((m) => m.metadata?.parleyKind === 'greeting');
+    expect(greetings).toHaveLength(1);
+    expect(greetings[0]!.content?.message).toContain('English (en), Spanish (es)');
     for (const m of said) {
       const post = messages.find((p) => p.metadata?.parleySourceId === m.id)!;
       expect(post.metadata?.parleyLanguages).toBe(senderOf(m) === ana!.userId ? 'es' : 'en');
