@@ -9,6 +9,7 @@ import { JOBS_BASE_PATH, jobsBoard } from './jobs-board.js';
 import { pageRoutes } from './page-routes.js';
 import { queueApi } from './queue-api.js';
 import { threadsApi } from './threads-api.js';
+import { topicCache } from './topics.js';
 
 export type { DashboardDeps } from './deps.js';
 
@@ -47,8 +48,10 @@ export function dashboardPlugin(deps: DashboardDeps) {
     installDashboardAuth(app, auth);
     await app.register(healthRoutes(deps));
     await app.register(pageRoutes(deps, auth));
-    await app.register(queueApi(deps));
-    await app.register(threadsApi(deps));
+    // One topic cache: the queue's job lists and the thread lists name threads the same way.
+    const topics = topicCache();
+    await app.register(queueApi(deps, topics));
+    await app.register(threadsApi(deps, topics));
     await app.register(jobsBoard(deps), { prefix: JOBS_BASE_PATH });
   };
 }

@@ -4,6 +4,13 @@ import { ApiError } from '../chat/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
+/** Who to invite into which thread, reading which languages (ISO 639-1 codes). */
+export interface InviteInput {
+  threadId: string;
+  name: string;
+  reads: string[];
+}
+
 /** What the dashboard plugin needs; the bot accessors return undefined until the bot has started. */
 export interface DashboardDeps {
   bot: () => Bot | undefined;
@@ -14,6 +21,11 @@ export interface DashboardDeps {
   metrics: Metrics;
   /** Named readiness checks for `/readyz` (Redis, the backend, the bot connected…). */
   readiness: () => Promise<Record<string, boolean>>;
+  /**
+   * Lets a person into a thread (identity, participant, reader languages, token) and returns the
+   * web chat link `parley invite` prints; absent, the dashboard cannot invite (501).
+   */
+  invite?: (request: InviteInput) => Promise<{ link: string; name: string; userId: string }>;
   /** How long a login lasts. @defaultValue 12 hours */
   sessionTtlMs?: number;
   /** Poll interval of the page (ms). @defaultValue 2000 */

@@ -14,11 +14,13 @@ export const PAGE_HEADERS: Record<string, string> = {
   'referrer-policy': 'same-origin',
 };
 
+const FAVICON = '<link rel="icon" type="image/svg+xml" href="/dashboard/favicon.svg">';
+
 /** The login form. `error` is shown above it (escaped). */
 export function loginPage(error?: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>parley dashboard — log in</title><link rel="stylesheet" href="/dashboard/login.css"></head>
+<title>parley dashboard — log in</title>${FAVICON}<link rel="stylesheet" href="/dashboard/login.css"></head>
 <body><main class="login">
 <h1>parley dashboard</h1>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
@@ -37,7 +39,7 @@ export function dashboardPage(opts: { role: string; csrf: string }): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="parley-csrf" content="${escapeHtml(opts.csrf)}"><meta name="parley-role" content="${escapeHtml(opts.role)}">
-<title>parley dashboard</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+<title>parley dashboard</title>${FAVICON}<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
 <script type="module" src="/dashboard/assets/dashboard.js"></script></head>
 <body data-role="${escapeHtml(opts.role)}">
 <header><h1>parley</h1><nav><a href="#queue">Queue</a><a href="#threads">Threads</a><a href="#priority">Priority</a>
@@ -49,11 +51,13 @@ export function dashboardPage(opts: { role: string; csrf: string }): string {
 ${section(
   'queue',
   'Queue',
-  `<div class="toolbar"><span id="queue-state" class="badge"></span>
+  `<div class="toolbar" id="queue-toolbar"><span id="queue-state" class="badge"></span>
 <button id="pause" class="admin-only" type="button">Pause</button><button id="resume" class="admin-only" type="button">Resume</button></div>
 <div id="counts" class="cards"></div><div id="rates" class="cards"></div>
-<div class="charts"><figure><figcaption>Jobs per minute, last hour</figcaption><div id="chart-throughput" class="chart"></div></figure>
-<figure><figcaption>End-to-end latency (message → bot post), last hour</figcaption><div id="chart-latency" class="chart"></div></figure></div>
+<div class="charts"><figure><figcaption>Jobs per minute, last hour</figcaption><div id="chart-throughput" class="chart"></div>
+<p class="legend"><span class="key bar-ok"></span>completed <span class="key bar-failed"></span>failed</p></figure>
+<figure><figcaption>End-to-end latency of live messages (message → bot post), last hour</figcaption><div id="chart-latency" class="chart"></div>
+<p class="legend" id="latency-legend"><span class="key line-p50"></span>p50 <span class="key line-p90"></span>p90 <span class="key line-p99"></span>p99 <small>(backfills and retries by hand not counted)</small></p></figure></div>
 <h3>Failed jobs <button id="retry-all" class="admin-only" type="button">Retry all</button></h3><div id="failed"></div>
 <h3>Recently processed</h3><div id="recent"></div>`,
 )}
@@ -66,8 +70,9 @@ ${section(
 <label>Languages <input name="languages" placeholder="es, fr"></label>
 <label>Mode <select name="mode"><option>translate</option><option>analyze</option><option>both</option></select></label>
 <label>Analysis <select name="analysis"><option>negative</option><option>all</option><option>none</option></select></label>
-<button type="submit">Add</button></form>`,
+<button type="submit">Add</button><span class="note-slot" id="add-thread-note"></span></form>`,
 )}
 ${section('priority', 'Priority: most negative first', '<ol id="priority-list" class="priority"></ol>')}
-</main></body></html>`;
+</main>
+<div id="toasts" class="toasts" aria-live="polite"></div></body></html>`;
 }

@@ -6,7 +6,7 @@ import type { DashboardDeps } from './deps.js';
 import { dashboardPage, loginPage, PAGE_HEADERS } from './html.js';
 
 const ASSETS_DIR = new URL('./assets/', import.meta.url);
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 /** The files under `assets/`, read once: name → type and body. Nothing else is ever served from disk. */
 function loadAssets(): Map<string, { type: string; body: Buffer }> {
@@ -26,6 +26,11 @@ export function pageRoutes(deps: DashboardDeps, auth: DashboardAuth) {
     const publicRoute = { config: { dashboardPublic: true } };
 
     app.get(LOGIN_PATH, publicRoute, async (_request, reply) => reply.headers(PAGE_HEADERS).send(loginPage()));
+    // The tab icon, also on the login form (public: an icon says nothing).
+    app.get('/dashboard/favicon.svg', publicRoute, async (_request, reply) => {
+      const icon = assets.get('favicon.svg');
+      return reply.type(icon!.type).header('cache-control', 'public, max-age=86400').header('x-content-type-options', 'nosniff').send(icon!.body);
+    });
     app.get('/dashboard/login.css', publicRoute, async (_request, reply) => {
       const css = assets.get('login.css');
       return reply.type(css!.type).header('cache-control', 'no-cache').send(css!.body);

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../chat/errors.js';
+import { retryAllFailed, retryByHand } from '../bot/queue/manual-retry.js';
 import { queueSnapshot } from '../metrics/queue-snapshot.js';
 import { requireBot, type DashboardDeps } from './deps.js';
 import { jobRows } from './job-lists.js';
 import { parseDashboardBody } from './parse-body.js';
+import { topicCache, type TopicCache } from './topics.js';
 
 const jobBody = z.object({ id: z.string().min(1).max(1024) });
 
@@ -13,15 +15,16 @@ const jobBody = z.object({ id: z.string().min(1).max(1024) });
  * usage, failed and recent jobs) and the admin actions `POST /dashboard/api/jobs/retry|discard`
  * `{id}`, `POST /dashboard/api/jobs/retry-failed`, `POST /dashboard/api/queue/pause|resume`.
  */
-export function queueApi(deps: DashboardDeps) {
+export function queueApi(deps: DashboardDeps, topics: TopicCache = topicCache()) {
   const log = deps.logger.child({ component: 'dashboard' });
   return async (app: FastifyInstance) => {
     app.get('/dashboard/api/overview', async (request) => {
       const bot = requireBot(deps);
+      const names = (ids: string[]) => topics(bot, ids);
       const [snapshot, failed, recent] = await Promise.all([
         queueSnapshot(bot.queue, bot.stats),
-        jobRows(bot.queue, 'failed', 20),
-        jobRows(bot.queue, 'completed', 10),
+        jobRows(bot.queue, 'failed', 20, names),
+        jobRows(bot.queue, 'completed', 10, names),
       ]);
       return { role: request.dashboard?.role, pollMs: deps.pollMs ?? 2000, snapshot, failed, recent };
     });
@@ -35,7 +38,7 @@ export function queueApi(deps: DashboardDeps) {
     };
     app.post('/dashboard/api/jobs/retry', async (request) => {
       const { id } = parseDashboardBody(jobBody, request.body);
-      await (await failedJob(id)).retry('failed');
+      await retryByHand(await failedJob(id));
       log.info({ jobId: id }, 'job retried from the dashboard');
       return { id, state: 'waiting' };
     });
@@ -46,9 +49,7 @@ export function queueApi(deps: DashboardDeps) {
       return { id, state: 'discarded' };
     });
     app.post('/dashboard/api/jobs/retry-failed', async () => {
-      const queue = requireBot(deps).queue;
-      const count = (await queue.getJobCounts('failed')).failed ?? 0;
-      await queue.retryJobs({ state: 'failed', count: 1000 });
+      const count = await retryAllFailed(requireBot(deps).queue);
       log.info({ count }, 'failed jobs retried from the dashboard');
       return { retried: count };
     });

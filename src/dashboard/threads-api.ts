@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { QUALITY_SETTINGS_SCHEMA } from '../bot/decide/quality-schema.js';
-import type { Bot } from '../bot/bot.js';
 import type { ThreadSettings } from '../bot/settings-store.js';
+import { ApiError } from '../chat/errors.js';
 import { requireBot, requireBotAdmin, type DashboardDeps } from './deps.js';
 import { parseDashboardBody } from './parse-body.js';
+import { priorityLabel } from './priority-label.js';
+import { threadMessages } from './thread-messages.js';
+import { topicCache, type TopicCache } from './topics.js';
 
 const threadId = z.string().trim().min(1).max(512);
 const config = {
@@ -15,34 +18,8 @@ const config = {
   ...QUALITY_SETTINGS_SCHEMA,
 };
 const configBody = z.object({ threadId, ...config });
-
-const TOPICS_TTL_MS = 30_000;
-
-/**
- * Thread topics from the bot's own thread list, cached: listed again after 30 s, or at once when
- * asked about a thread the last listing did not have (once per such thread). Concurrent callers
- * share one listing.
- */
-function topicCache() {
-  let cached: { at: number; bot: Bot; topics: Map<string, string>; unknown: Set<string> } | undefined;
-  let inflight: Promise<Map<string, string>> | undefined;
-  const list = async (bot: Bot, ids: string[]) => {
-    let topics = cached?.topics ?? new Map<string, string>();
-    try {
-      topics = new Map((await bot.client.listThreads()).map((t) => [t.id, t.topic]));
-    } catch {
-      // Keep what we had: topics are decoration, never a reason to fail the page.
-    }
-    cached = { at: Date.now(), bot, topics, unknown: new Set(ids.filter((id) => !topics.has(id))) };
-    return topics;
-  };
-  return async (bot: Bot, ids: string[]): Promise<Map<string, string>> => {
-    const fresh = cached && cached.bot === bot && Date.now() - cached.at < TOPICS_TTL_MS;
-    if (fresh && ids.every((id) => cached!.topics.has(id) || cached!.unknown.has(id))) return cached!.topics;
-    inflight ??= list(bot, ids).finally(() => (inflight = undefined));
-    return inflight;
-  };
-}
+const inviteBody = z.object({ threadId, name: z.string().trim().min(1, 'give the person a name').max(256), reads: z.array(z.string().min(2).max(16)).max(10).default([]) });
+const messagesQuery = z.object({ threadId, limit: z.coerce.number().int().min(1).max(100).default(30) });
 
 /** `notes`: what the bot's engine cannot honour of the settings just made (absent when nothing). */
 const withNotes = <T extends object>(body: T, notes: string[]) => (notes.length ? { ...body, notes } : body);
@@ -52,12 +29,13 @@ const wire = (s: ThreadSettings, topics: Map<string, string>) => ({ ...s, topic:
 /**
  * Threads and priority JSON API: `GET /dashboard/api/threads` (every thread the bot serves, with
  * its settings), `POST /dashboard/api/threads` (add the bot), `PATCH /dashboard/api/threads` (change
- * settings), `POST /dashboard/api/threads/remove`, all with `threadId` in the body; and
+ * settings), `POST /dashboard/api/threads/remove`, all with `threadId` in the body;
+ * `GET /dashboard/api/threads/messages?threadId=…` (a thread's recent messages, folded, read-only);
+ * `POST /dashboard/api/threads/invite` `{threadId, name, reads}` (admin: the person's web chat link); and
  * `GET /dashboard/api/priority` (threads by recent negative sentiment, with their latest analyses).
  */
-export function threadsApi(deps: DashboardDeps) {
+export function threadsApi(deps: DashboardDeps, topics: TopicCache = topicCache()) {
   const log = deps.logger.child({ component: 'dashboard' });
-  const topics = topicCache();
   return async (app: FastifyInstance) => {
     app.get('/dashboard/api/threads', async () => {
       const bot = requireBot(deps);
@@ -85,6 +63,21 @@ export function threadsApi(deps: DashboardDeps) {
       log.info({ threadId: id }, 'bot removed from a thread from the dashboard');
       return { threadId: id, removed: true };
     });
+    app.get<{ Querystring: { threadId?: string; limit?: string } }>('/dashboard/api/threads/messages', async (request) => {
+      const { threadId: id, limit } = parseDashboardBody(messagesQuery, request.query);
+      const bot = requireBot(deps);
+      const [value, names] = await Promise.all([threadMessages(bot, id, limit), topics(bot, [id])]);
+      return { threadId: id, topic: names.get(id) ?? null, value };
+    });
+    app.post('/dashboard/api/threads/invite', async (request, reply) => {
+      const input = parseDashboardBody(inviteBody, request.body);
+      if (!deps.invite) throw new ApiError(501, 'InviteUnavailable', 'This process cannot invite people; use npx parley invite.');
+      const invitation = await deps.invite(input);
+      log.info({ threadId: input.threadId, userId: invitation.userId }, 'person invited from the dashboard');
+      // The link signs the person in: never cached, never logged.
+      void reply.header('cache-control', 'no-store');
+      return { threadId: input.threadId, name: invitation.name, userId: invitation.userId, link: invitation.link };
+    });
     app.get('/dashboard/api/priority', async () => {
       const bot = requireBot(deps);
       const rows = await bot.sentiment.priority(50);
@@ -94,6 +87,7 @@ export function threadsApi(deps: DashboardDeps) {
           threadId: r.threadId,
           topic: names.get(r.threadId) ?? null,
           score: r.score,
+          label: priorityLabel(r.latest),
           latest: r.latest.map((a) => ({ messageId: a.messageId, senderDisplayName: a.senderDisplayName, text: a.text, sentiment: a.sentiment, at: a.at })),
         })),
       };

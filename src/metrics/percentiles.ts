@@ -20,7 +20,8 @@ export interface LatencyMinute {
   t: number;
   count: number;
   p50: number | null;
-  p95: number | null;
+  p90: number | null;
+  p99: number | null;
 }
 
 /** Nearest-rank percentile of ascending `sorted` (`p` in 0..100); `null` for no values. */
@@ -51,7 +52,7 @@ export const MINUTE_MS = 60_000;
 export const minuteStart = (now: number, back = 0): number => (Math.floor(now / MINUTE_MS) - back) * MINUTE_MS;
 
 /**
- * Per-minute p50/p95 over the last `minutes` minutes, oldest first; the last entry is the current
+ * Per-minute p50/p90/p99 (the percentiles of the summary tiles) over the last `minutes` minutes, oldest first; the last entry is the current
  * (partial) minute.
  */
 export function perMinute(samples: readonly LatencySample[], now: number, minutes = 60): LatencyMinute[] {
@@ -63,6 +64,6 @@ export function perMinute(samples: readonly LatencySample[], now: number, minute
   }
   return buckets.map((values, i) => {
     values.sort((a, b) => a - b);
-    return { t: first + i * MINUTE_MS, count: values.length, p50: percentile(values, 50), p95: percentile(values, 95) };
+    return { t: first + i * MINUTE_MS, count: values.length, p50: percentile(values, 50), p90: percentile(values, 90), p99: percentile(values, 99) };
   });
 }

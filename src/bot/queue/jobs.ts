@@ -20,6 +20,10 @@ export const messageJobSchema = z.object({
   changedAt: z.number(),
   /** When the listener enqueued it (epoch ms). */
   enqueuedAt: z.number(),
+  /** `backfill`: enqueued by `parley bot backfill`, not seen live (its latency is not the pipeline's). */
+  origin: z.enum(['backfill']).optional(),
+  /** When an operator last retried the failed job by hand (epoch ms); its age is not the pipeline's latency. */
+  retriedAt: z.number().optional(),
   /**
    * The message as the event carried it (received and edited changes), so the worker needs no
    * read from the backend. Jobs without it (older producers) fetch the message.

@@ -95,7 +95,7 @@ export async function backfill(config: Config, args: BackfillArgs): Promise<Back
     for (const id of ids) await check(id, false);
     const alreadyDone = ids.length - pending.size;
     const intake = new Intake(queue, settings, logger, new CommandGate(redis, keys));
-    for (const change of changes) if (pending.has(messageJobId(change))) await intake.enqueue(change);
+    for (const change of changes) if (pending.has(messageJobId(change))) await intake.enqueue({ ...change, origin: 'backfill' });
     out.write(`backfill ${args.threadId} since ${since.toISOString()}: ${ids.length} messages, ${alreadyDone} already handled, ${pending.size} queued\n`);
     const result = { messages: ids.length, alreadyDone, completed: 0, failed: 0, timedOut: false };
     if (args.wait === false || pending.size === 0) return { ...result, completed, failed };

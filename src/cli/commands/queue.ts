@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BotStats } from '../../bot/bot-stats.js';
 import { QUEUE_NAME } from '../../bot/queue/jobs.js';
+import { retryAllFailed } from '../../bot/queue/manual-retry.js';
 import { RedisKeys } from '../../bot/redis-keys.js';
 import type { Config } from '../../config/load-config.js';
 import { createLogger } from '../../lib/logger.js';
@@ -66,9 +67,7 @@ export async function queueStats(config: Config, args: QueueCommandArgs = {}): P
 export async function queueRetryFailed(config: Config, args: Omit<QueueCommandArgs, 'json'> = {}): Promise<number> {
   const out = args.out ?? process.stdout;
   const count = await withQueue(config, async (queue) => {
-    const n = (await queue.getJobCounts('failed')).failed ?? 0;
-    if (n) await queue.retryJobs({ state: 'failed', count: 1000 });
-    return n;
+    return retryAllFailed(queue);
   });
   out.write(count ? `retried ${count} failed job${count === 1 ? '' : 's'}\n` : 'no failed jobs\n');
   return count;

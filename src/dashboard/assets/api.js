@@ -50,9 +50,15 @@ export const fmtMs = (ms) => (ms == null ? '–' : ms < 1000 ? `${Math.round(ms)
 export const fmtTime = (t) => (t ? new Date(t).toLocaleTimeString() : '–');
 export const fmtNum = (n) => (n == null ? '–' : Number(n).toLocaleString());
 
-/** Shows a short message in the status line. */
+/** Shows the live state (or why the page is not updating) in the status line. */
 export function notify(text, kind = 'ok') {
   const status = document.getElementById('status');
   status.textContent = text;
   status.className = `status ${kind}`;
+}
+
+/** What an API answer asks the operator to know (`notes` or `warnings`: [string | {message}]), or ''. */
+export function warningsOf(answer) {
+  const list = [answer?.notes, answer?.warnings].flatMap((l) => (Array.isArray(l) ? l : []));
+  return list.map((w) => (typeof w === 'string' ? w : (w?.message ?? ''))).filter(Boolean).join(' ');
 }

@@ -54,22 +54,30 @@ export function throughputChart(container, points) {
   container.replaceChildren(root);
 }
 
-/** p50 and p95 lines of a per-minute latency series (ms); minutes without samples leave gaps. */
+/** The lines of the latency chart: the percentiles of the tiles above it, in the legend's styles. */
+export const LATENCY_LINES = [
+  ['p99', 'line-p99'],
+  ['p90', 'line-p90'],
+  ['p50', 'line-p50'],
+];
+
+/** p50, p90 and p99 lines of a per-minute latency series (ms); minutes without samples leave gaps. */
 export function latencyChart(container, series) {
-  const max = Math.max(100, ...series.map((p) => p.p95 ?? 0));
+  const max = Math.max(100, ...series.map((p) => p.p99 ?? 0));
   const unit = (v) => (max >= 2000 ? `${(v / 1000).toFixed(1)}s` : `${Math.round(v)}ms`);
-  const root = frame('End-to-end latency over the last hour', series, max, unit);
-  for (const [key, cls] of [['p95', 'line-p95'], ['p50', 'line-p50']]) {
+  const root = frame('End-to-end latency of live messages over the last hour (p50, p90, p99)', series, max, unit);
+  for (const [key, cls] of LATENCY_LINES) {
     let d = '';
     let pen = false;
     series.forEach((p, i) => {
       if (p[key] == null) return void (pen = false);
       d += `${pen ? 'L' : 'M'}${xOf(i, series.length).toFixed(1)},${yOf(p[key], max).toFixed(1)}`;
       pen = true;
-      root.append(svg('circle', { cx: xOf(i, series.length), cy: yOf(p[key], max), r: 2.5, class: cls }));
+      const dot = svg('circle', { cx: xOf(i, series.length), cy: yOf(p[key], max), r: 2.5, class: cls });
+      dot.append(svg('title', {}, `${hhmm(p.t)}: ${key} ${unit(p[key])} (${p.count} live)`));
+      root.append(dot);
     });
     if (d) root.append(svg('path', { d, class: cls, fill: 'none' }));
   }
-  root.append(svg('text', { x: W - PAD.right, y: PAD.top + 10, 'text-anchor': 'end', class: 'legend' }, 'p50 — solid · p95 — dashed'));
   container.replaceChildren(root);
 }

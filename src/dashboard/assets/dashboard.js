@@ -1,4 +1,5 @@
-// Entry point: polls the JSON API and renders each section; actions refresh at once.
+// Entry point: polls the JSON API and renders each section; actions refresh at once. The status
+// line says whether the page is live; each action's result shows next to its control.
 import { api, notify } from './api.js';
 import { renderPriority } from './priority-view.js';
 import { renderQueue, wireQueueButtons } from './queue-view.js';
@@ -7,12 +8,14 @@ import { renderThreads, wireAddThread } from './threads-view.js';
 let pollMs = 2000;
 let timer;
 let running = false;
-let lastNotice = 0;
+/** An action asked for a refresh while a poll was running: poll again as soon as it ends. */
+let again = false;
 
 async function tick() {
   clearTimeout(timer);
-  if (running) return;
+  if (running) return void (again = true);
   running = true;
+  again = false;
   try {
     const [overview, threads, priority] = await Promise.all([
       api('GET', '/dashboard/api/overview'),
@@ -23,19 +26,16 @@ async function tick() {
     renderQueue(overview, refresh);
     renderThreads(threads.value, refresh);
     renderPriority(priority.value);
-    // An action's message stays up for a few seconds before the live line replaces it.
-    if (Date.now() - lastNotice > 3000) notify(`Live · updated ${new Date().toLocaleTimeString()}`);
+    notify(`Live · updated ${new Date().toLocaleTimeString()}`);
   } catch (err) {
     notify(`Not updated: ${err.message}`, 'error');
-    lastNotice = Date.now();
   } finally {
     running = false;
-    timer = setTimeout(tick, pollMs);
+    timer = setTimeout(tick, again ? 0 : pollMs);
   }
 }
 
 function refresh() {
-  lastNotice = Date.now();
   void tick();
 }
 

@@ -1,7 +1,7 @@
 // The Priority section: threads by recent negative sentiment, angriest first, with latest messages.
 import { el, fill, fmtTime } from './api.js';
 
-const tone = (score) => (score <= -0.3 ? 'negative' : score >= 0.3 ? 'positive' : 'neutral');
+const trend = (score) => `trend ${score > 0 ? '+' : score < 0 ? '−' : ''}${Math.abs(score).toFixed(2)}`;
 
 /** Renders the priority list. */
 export function renderPriority(rows) {
@@ -12,12 +12,14 @@ export function renderPriority(rows) {
     rows.map((r) =>
       el(
         'li',
-        { class: `prio ${tone(r.score)}`, 'data-thread-id': r.threadId },
+        { class: `prio ${r.label.tone}`, 'data-thread-id': r.threadId },
         el(
           'div',
           { class: 'prio-head' },
           el('strong', {}, r.topic ?? '(no topic)'),
-          el('span', { class: `badge ${tone(r.score)}` }, `${tone(r.score)} ${r.score.toFixed(2)}`),
+          // The label comes from the messages listed below it; the trend (newest weigh most) orders the list.
+          el('span', { class: `badge ${r.label.tone}` }, r.label.text),
+          el('small', { class: 'trend', title: 'Recent sentiment, newest messages weigh most (−1 negative … +1 positive): it orders this list.' }, trend(r.score)),
           el('small', { class: 'mono' }, r.threadId),
         ),
         el(

@@ -1,52 +1,41 @@
 // The Queue section: counts, rates, charts, failed jobs (retry/discard) and recent jobs.
-import { api, el, fill, fmtMs, fmtNum, fmtTime, notify, role } from './api.js';
+import { api, el, fill, fmtMs, fmtNum, fmtTime, role } from './api.js';
 import { latencyChart, throughputChart } from './charts.js';
+import { action, noteFor } from './feedback.js';
 
 const $ = (id) => document.getElementById(id);
-const card = (label, value, id) => el('div', { class: 'card', id }, el('span', { class: 'label' }, label), el('span', { class: 'value' }, value));
+const card = (label, value, id, title) => el('div', { class: 'card', id, title }, el('span', { class: 'label' }, label), el('span', { class: 'value' }, value));
 const pct = (s) => `${fmtMs(s.p50)} / ${fmtMs(s.p90)} / ${fmtMs(s.p99)}`;
-const short = (id) => (id && id.length > 24 ? `${id.slice(0, 10)}…${id.slice(-10)}` : (id ?? '–'));
+const ORIGIN = { backfill: 'backfill', retried: 'retried by hand' };
 
-/** Runs an admin action, then refreshes; errors go to the status line. */
-export function action(fn, done, refresh) {
-  return async (event) => {
-    event?.preventDefault();
-    try {
-      await fn();
-      notify(done);
-    } catch (err) {
-      notify(`Failed: ${err.message}`, 'error');
-    }
-    refresh();
-  };
-}
+/** The thread a job is about: its topic (the raw id on hover), or the id when it has no topic. */
+const threadCell = (j) => el('td', { title: j.threadId }, j.topic ? el('strong', {}, j.topic) : el('small', { class: 'mono' }, j.threadId ?? '–'));
 
-/** A table of jobs: job, thread and message columns, then `cells(j)` for the rest. */
+/** The message a job is about: a snippet of its text, with what happened to it and how it came. */
+const messageCell = (j) =>
+  el(
+    'td',
+    { class: 'snippet', title: `message ${j.messageId ?? '–'} · job ${j.id}` },
+    j.snippet ? `“${j.snippet}”` : el('span', { class: 'empty' }, j.kind === 'greeting' ? 'the bot’s greeting' : j.kind === 'deleted' ? 'a deleted message' : `message ${j.messageId ?? '–'}`),
+    ' ',
+    el('small', { class: 'kind' }, [j.kind !== 'greeting' && j.kind, ORIGIN[j.origin]].filter(Boolean).join(' · ')),
+  );
+
+/** A table of jobs: thread and message columns, then `cells(j)` for the rest. */
 function jobsTable(id, headers, jobs, cells) {
   return el(
     'table',
     { class: 'jobs', id },
-    el('thead', {}, el('tr', {}, ['Job', 'Thread', 'Message', ...headers].map((h) => el('th', {}, h)))),
-    el(
-      'tbody',
-      {},
-      jobs.map((j) =>
-        el(
-          'tr',
-          { 'data-job-id': j.id },
-          el('td', { title: j.id }, short(j.id)),
-          el('td', { title: j.threadId }, short(j.threadId)),
-          el('td', {}, j.messageId ?? '–', ' ', el('small', {}, j.kind ?? '')),
-          cells(j),
-        ),
-      ),
-    ),
+    el('thead', {}, el('tr', {}, ['Thread', 'Message', ...headers].map((h) => el('th', {}, h)))),
+    el('tbody', {}, jobs.map((j) => el('tr', { 'data-job-id': j.id }, threadCell(j), messageCell(j), cells(j)))),
   );
 }
 
 function failedTable(jobs, refresh) {
   if (!jobs.length) return el('p', { class: 'empty' }, 'No failed jobs.');
   const admin = role === 'admin';
+  // Done, the row leaves the failed list: a toast says so. Failed, the row stays: the note goes in it.
+  const inRow = (j) => (kind) => (kind === 'error' ? { key: `job:${j.id}`, anchor: document.querySelector(`tr[data-job-id="${CSS.escape(j.id)}"] td.actions button:last-of-type`) } : null);
   return jobsTable('failed-jobs', ['Attempts', 'Reason', 'Failed at', ''], jobs, (j) => [
     el('td', {}, j.attemptsMade),
     el('td', { class: 'reason' }, j.failedReason ?? ''),
@@ -54,8 +43,9 @@ function failedTable(jobs, refresh) {
     el(
       'td',
       { class: 'actions' },
-      admin && el('button', { type: 'button', onclick: action(() => api('POST', '/dashboard/api/jobs/retry', { id: j.id }), 'Job retried.', refresh) }, 'Retry'),
-      admin && el('button', { type: 'button', class: 'danger', onclick: action(() => api('POST', '/dashboard/api/jobs/discard', { id: j.id }), 'Job discarded.', refresh) }, 'Discard'),
+      admin && el('button', { type: 'button', onclick: action(() => api('POST', '/dashboard/api/jobs/retry', { id: j.id }), `Job retried: “${j.snippet ?? j.messageId}”.`, refresh, inRow(j)) }, 'Retry'),
+      admin && el('button', { type: 'button', class: 'danger', onclick: action(() => api('POST', '/dashboard/api/jobs/discard', { id: j.id }), `Job discarded: “${j.snippet ?? j.messageId}”.`, refresh, inRow(j)) }, 'Discard'),
+      noteFor(`job:${j.id}`),
     ),
   ]);
 }
@@ -79,12 +69,13 @@ export function renderQueue(o, refresh) {
   $('resume').hidden = !s.paused;
   fill($('counts'), ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'].map((k) => card(k, fmtNum(s.counts[k]), `count-${k}`)));
   const m = s.model;
+  const e2e = s.latency.e2e;
   fill(
     $('rates'),
     card('jobs this minute · 5-min avg', `${fmtNum(s.thisMinute)} · ${s.perMinute.toFixed(1)}/min`, 'rate-throughput'),
-    card('processing p50/p90/p99', pct(s.latency.processing), 'rate-processing'),
-    card('end-to-end p50/p90/p99', pct(s.latency.e2e), 'rate-e2e'),
-    card('model call p50/p99', `${fmtMs(s.latency.model.p50)} / ${fmtMs(s.latency.model.p99)}`, 'rate-model'),
+    card('processing p50/p90/p99', pct(s.latency.processing), 'rate-processing', 'Time a worker spent on a job, every job of the last hour.'),
+    card(`end-to-end p50/p90/p99 · ${fmtNum(e2e.count)} live`, pct(e2e), 'rate-e2e', 'Message sent → bot post, live messages of the last hour only: backfills and jobs retried by hand are not counted.'),
+    card('model call p50/p90/p99', pct(s.latency.model), 'rate-model'),
     card('model calls', fmtNum(m.calls), 'model-calls'),
     card('characters', fmtNum(m.characters), 'model-characters'),
     card('tokens in / out', `${fmtNum(m.inputTokens)} / ${fmtNum(m.outputTokens)}`, 'model-tokens'),
@@ -97,9 +88,11 @@ export function renderQueue(o, refresh) {
   fill($('recent'), recentTable(o.recent));
 }
 
-/** Wires the queue-wide buttons once. */
+/** Wires the queue-wide buttons once; their results show next to them. */
 export function wireQueueButtons(refresh) {
-  $('pause').addEventListener('click', action(() => api('POST', '/dashboard/api/queue/pause'), 'Queue paused.', refresh));
-  $('resume').addEventListener('click', action(() => api('POST', '/dashboard/api/queue/resume'), 'Queue resumed.', refresh));
-  $('retry-all').addEventListener('click', action(() => api('POST', '/dashboard/api/jobs/retry-failed'), 'Failed jobs retried.', refresh));
+  const toolbar = () => ({ key: 'queue', anchor: $('resume') });
+  const heading = () => ({ key: 'retry-all', anchor: $('retry-all') });
+  $('pause').addEventListener('click', action(() => api('POST', '/dashboard/api/queue/pause'), 'Queue paused: no job starts until you resume.', refresh, toolbar));
+  $('resume').addEventListener('click', action(() => api('POST', '/dashboard/api/queue/resume'), 'Queue resumed.', refresh, toolbar));
+  $('retry-all').addEventListener('click', action(() => api('POST', '/dashboard/api/jobs/retry-failed'), (r) => `${r.retried} failed job${r.retried === 1 ? '' : 's'} retried.`, refresh, heading));
 }

@@ -39,6 +39,7 @@ it('backfills a thread’s history with progress, and a second run is a no-op', 
   stack.backend.chat.sendMessage(alice, thread.id, { content: 'Live one', type: 'text' });
   await live;
   const callsBefore = stack.provider.calls.length;
+  const liveSamples = await eventually(async () => (await stack.bot.stats.samples('e2e')).length);
 
   const first = capture();
   const result = await backfill(config, { threadId: thread.id, since: '1h', out: first.out, timeoutMs: 20_000 });
@@ -48,6 +49,8 @@ it('backfills a thread’s history with progress, and a second run is a no-op', 
   expect(stack.provider.calls.length - callsBefore).toBe(3);
   const posts = botPosts(thread.id, alice);
   expect(posts.map((p) => p.content.message).sort()).toEqual(['[es] [es] First question', '[es] [es] Live one', '[es] [es] Second question', '[es] [es] Third question']);
+  // Backfilled messages (even seconds old) are not live: the end-to-end latency leaves them out.
+  expect(await stack.bot.stats.samples('e2e')).toHaveLength(liveSamples);
 
   const second = capture();
   expect(await backfill(config, { threadId: thread.id, since: '1h', out: second.out })).toEqual({ messages: 4, alreadyDone: 4, completed: 4, failed: 0, timedOut: false });
@@ -86,10 +89,14 @@ it('queue stats prints counts, throughput, percentiles and model usage; retry-fa
   expect(JSON.parse(asJson.text()).counts.failed).toBe(1);
 
   const posted = nextBotPost(stack, threadId);
+  const samples = (await stack.bot.stats.samples('e2e')).length;
   const retry = capture();
   expect(await queueRetryFailed(config, { out: retry.out })).toBe(1);
   expect(retry.text()).toBe('retried 1 failed job\n');
   expect(await posted).toBe('[de] [de] Will fail first');
+  // A job retried by hand waited for the operator: its age is not the pipeline's latency.
+  await eventually(async () => ((await stack.bot.queue.getJobCounts('active')).active ?? 0) === 0);
+  expect(await stack.bot.stats.samples('e2e')).toHaveLength(samples);
   const again = capture();
   expect(await queueRetryFailed(config, { out: again.out })).toBe(0);
   expect(again.text()).toBe('no failed jobs\n');

@@ -22,9 +22,9 @@ describe('percentiles', () => {
   it('buckets samples per minute, oldest first, the current minute last', () => {
     const series = perMinute([{ at: now, ms: 5 }, { at: now - 1000, ms: 15 }, { at: now - MIN, ms: 100 }, { at: now - 3 * MIN, ms: 1 }, { at: now - 90 * MIN, ms: 1 }], now, 3);
     expect(series).toEqual([
-      { t: 98 * MIN, count: 0, p50: null, p95: null },
-      { t: 99 * MIN, count: 1, p50: 100, p95: 100 },
-      { t: 100 * MIN, count: 2, p50: 5, p95: 15 },
+      { t: 98 * MIN, count: 0, p50: null, p90: null, p99: null },
+      { t: 99 * MIN, count: 1, p50: 100, p90: 100, p99: 100 },
+      { t: 100 * MIN, count: 2, p50: 5, p90: 15, p99: 15 },
     ]);
   });
 });

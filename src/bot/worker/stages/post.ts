@@ -1,7 +1,12 @@
+import type { MessageJob } from '../../queue/jobs.js';
 import { needs, type Stage } from './job-context.js';
 
 /** A change enqueued within this long of happening counts as live for the end-to-end latency. */
 const LIVE_ENQUEUE_MS = 60_000;
+
+/** Whether a job's end-to-end latency is the pipeline's: seen live, not backfilled, not retried by hand. */
+export const isLive = (data: Pick<MessageJob, 'origin' | 'retriedAt' | 'enqueuedAt' | 'changedAt'>): boolean =>
+  data.origin === undefined && data.retriedAt === undefined && data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS;
 
 /**
  * post: creates or updates the bot's post for the original (idempotently: a rerun finds the post it
@@ -15,8 +20,9 @@ export const postStage: Stage = {
     let written: Promise<void> | undefined;
     const how = await deps.poster.upsert(data.threadId, ctx.source, post, ctx.attempt, () => {
       deps.stats.incr({ posted: 1 });
-      // Backfill and catch-up enqueue old messages; their age is not the pipeline's latency.
-      if (data.enqueuedAt - data.changedAt < LIVE_ENQUEUE_MS) deps.stats.latency('e2e', Date.now() - data.changedAt);
+      // Only live messages count: backfill and catch-up enqueue old messages, and a job an operator
+      // retried by hand waited for the operator; neither age is the pipeline's latency.
+      if (isLive(data)) deps.stats.latency('e2e', Date.now() - data.changedAt);
       written = deps.onPosted();
     });
     await written;
