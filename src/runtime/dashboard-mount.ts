@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { invitePerson } from '../bot/invite.js';
+import { ApiError } from '../chat/errors.js';
 import type { Config } from '../config/load-config.js';
 import { dashboardPlugin } from '../dashboard/dashboard-plugin.js';
 import { readinessChecks } from '../dashboard/readiness.js';
@@ -34,6 +36,13 @@ export function dashboardFor(opts: {
     accessKey: opts.accessKey,
     logger: opts.logger,
     metrics: opts.metrics,
+    // The same link as `parley invite`: the web chat is served by the backend (or PARLEY_PUBLIC_URL).
+    invite: (request) => {
+      const bot = opts.holder.bot;
+      if (!bot) throw new ApiError(503, 'BotStarting', 'The bot is still starting; try again in a moment.');
+      const baseUrl = (opts.config.http.publicUrl ?? opts.chatUrl()).replace(/\/$/, '');
+      return invitePerson({ admin: bot.admin, settings: bot.settings }, { ...request, baseUrl });
+    },
     readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store, fetch: probeFetch() })(),
   });
 }

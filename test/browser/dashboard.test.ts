@@ -29,6 +29,14 @@ async function newContext() {
   return context;
 }
 
+/** Whether an element is wholly inside the viewport (visible where the person is looking). */
+const inViewport = (locator: ReturnType<Page['locator']>) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const inside = r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.left >= 0 && r.right <= window.innerWidth + 1; // +1: sub-pixel scroll positions
+    return inside || JSON.stringify({ top: r.top, bottom: r.bottom, left: r.left, right: r.right, h: window.innerHeight, w: window.innerWidth });
+  });
+
 const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
 async function login(credential: string): Promise<Page> {
@@ -65,9 +73,16 @@ describe('dashboard in Chromium', () => {
     const posted = nextBotPost(stack, threadId);
     const msg = stack.backend.chat.sendMessage(alice, threadId, { content: 'Where is my order?', type: 'text' });
     await posted;
-    const row = page.locator('#recent-jobs tr', { hasText: msg.id });
+    // Jobs are listed by the thread's topic and the start of the message, not by raw ids.
+    const row = page.locator('#recent-jobs tr', { hasText: '“Where is my order?”' });
     await row.waitFor();
+    await expect(row.getAttribute('data-job-id')).resolves.toContain(msg.id);
+    await expect(row.locator('td').first().textContent()).resolves.toBe('Orders');
     await expect(row.textContent()).resolves.toContain('posted');
+    // The chart shows the tiles' percentiles, and its legend names them.
+    await expect(page.locator('#rate-e2e .label').textContent()).resolves.toMatch(/^end-to-end p50\/p90\/p99 · \d+ live$/);
+    for (const p of ['p50', 'p90', 'p99']) await page.locator(`#chart-latency circle.line-${p}`).first().waitFor();
+    await expect(page.locator('#latency-legend').textContent()).resolves.toMatch(/p50\s*p90\s*p99/);
     await page.locator('#chart-throughput rect.bar-ok').first().waitFor();
     await page.locator('#chart-latency circle.line-p50').first().waitFor();
     expect(Number(await page.locator('#count-completed .value').textContent())).toBeGreaterThanOrEqual(1);
@@ -79,15 +94,21 @@ describe('dashboard in Chromium', () => {
     const { alice, threadId } = await threadWithBot(stack, 'Refunds', { languages: ['de'] });
     stack.provider.state.failing = true;
     const msg = stack.backend.chat.sendMessage(alice, threadId, { content: 'Please refund me', type: 'text' });
-    const failedRow = page.locator('#failed-jobs tr', { hasText: msg.id });
+    const failedRow = page.locator('#failed-jobs tr', { hasText: '“Please refund me”' });
     await failedRow.waitFor();
+    await expect(failedRow.getAttribute('data-job-id')).resolves.toContain(msg.id);
     await expect(failedRow.textContent()).resolves.toContain('the model refused');
     await shot(page, '03-failed-job');
     stack.provider.state.failing = false;
     const posted = nextBotPost(stack, threadId);
     await failedRow.getByRole('button', { name: 'Retry' }).click();
+    // The row leaves the failed list: the result is a toast, where the operator is looking.
+    const toast = page.locator('#toasts .toast', { hasText: 'Job retried: “Please refund me”' });
+    await toast.waitFor();
+    await expect.poll(() => inViewport(toast), { timeout: 5000 }).toBe(true);
     expect(await posted).toBe('[de] [de] Please refund me');
-    await page.locator('#recent-jobs tr', { hasText: msg.id }).waitFor();
+    await page.locator('#recent-jobs tr', { hasText: '“Please refund me”' }).waitFor();
+    await expect(page.locator('#recent-jobs tr', { hasText: '“Please refund me”' }).textContent()).resolves.toContain('retried by hand');
     await failedRow.waitFor({ state: 'detached' });
     await shot(page, '04-failed-job-retried');
   });
@@ -99,7 +120,10 @@ describe('dashboard in Chromium', () => {
     await row.waitFor();
     await row.locator('input[name=languages]').fill('fr, it');
     await row.getByRole('button', { name: 'Save' }).click();
-    await page.locator('#status', { hasText: 'Thread settings saved.' }).waitFor();
+    // The result shows in the row that was saved, in the viewport.
+    const note = row.locator('.note', { hasText: 'Saved: fr, it · translate' });
+    await note.waitFor();
+    await expect.poll(() => inViewport(note), { timeout: 5000 }).toBe(true);
     await eventually(async () => (await stack.bot.settings.get(threadId))?.languages.join() === 'fr,it');
     const posted = nextBotPost(stack, threadId);
     stack.backend.chat.sendMessage(alice, threadId, { content: 'See you at the station', type: 'text' });
@@ -116,6 +140,9 @@ describe('dashboard in Chromium', () => {
     await page.fill('#add-thread input[name=languages]', 'pt');
     await page.click('#add-thread button[type=submit]');
     await page.locator(`tr[data-thread-id="${thread.id}"]`).waitFor();
+    const note = page.locator('#add-thread .note', { hasText: 'Bot added' });
+    await note.waitFor();
+    await expect.poll(() => inViewport(note), { timeout: 5000 }).toBe(true);
     const { participants } = stack.backend.chat.listParticipants(alice, thread.id, { limit: 50, skip: 0 });
     expect(participants.map((p) => p.userId)).toContain(stack.bot.botId);
     expect((await stack.bot.settings.get(thread.id))?.languages).toEqual(['pt']);
@@ -134,6 +161,7 @@ describe('dashboard in Chromium', () => {
     await expect(first.getAttribute('data-thread-id')).resolves.toBe(angry.threadId);
     await expect(first.textContent()).resolves.toContain('This is terrible, I am angry <img src=x');
     await expect(first.textContent()).resolves.toContain('Angry <script>');
+    await expect(first.locator('.badge').textContent()).resolves.toBe('1 of 1 negative');
     expect(await page.locator('#priority-list img, #priority-list script, #priority-list i').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await shot(page, '06-priority');
@@ -157,10 +185,91 @@ describe('dashboard in Chromium', () => {
     expect((await page.request.get(`${stack.url}/dashboard/api/overview`)).status()).toBe(401);
   });
 
-  it('serves bull-board behind the same login', async () => {
+  it('serves bull-board behind the same login, read-only, without fetching anything from the internet', async () => {
     const page = await (await admin()).context().newPage();
+    const offsite: string[] = [];
+    page.on('request', (r) => void (new URL(r.url()).hostname !== '127.0.0.1' && offsite.push(r.url())));
     await page.goto(`${stack.url}/dashboard/jobs`);
     await page.getByText('parley messages').first().waitFor();
+    await page.getByText('parley messages').first().click();
+    await page.waitForLoadState('networkidle');
+    expect(offsite).toEqual([]);
+    // Even the admin gets no button that acts on the queue or its jobs here (the dashboard has them).
+    for (const name of [/add job/i, /^retry/i, /^clean/i, /^pause/i, /^promote/i, /^empty/i, /obliterate/i]) {
+      expect(await page.getByRole('button', { name }).count(), String(name)).toBe(0);
+    }
     await shot(page, '08-job-browser');
+  });
+
+  it('shows the results of actions next to their control, in the viewport, errors included', async () => {
+    const page = await admin();
+    const { threadId } = await threadWithBot(stack, 'Feedback', { languages: ['es'] });
+    const row = page.locator(`tr[data-thread-id="${threadId}"]`);
+    await row.waitFor();
+    await row.locator('input[name=languages]').fill('es, xx');
+    await row.getByRole('button', { name: 'Save' }).click();
+    const refused = row.locator('.note.error');
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toMatch(/^Failed: .*xx/);
+    await expect.poll(() => inViewport(refused), { timeout: 5000 }).toBe(true);
+    expect((await stack.bot.settings.get(threadId))?.languages).toEqual(['es']);
+    await shot(page, '09-feedback-in-row');
+    // Queue-wide buttons answer next to themselves.
+    await page.locator('#pause').scrollIntoViewIfNeeded();
+    await page.click('#pause');
+    const paused = page.locator('#queue .toolbar .note', { hasText: 'Queue paused' });
+    await paused.waitFor();
+    await expect.poll(() => inViewport(paused), { timeout: 5000 }).toBe(true);
+    await page.click('#resume');
+    await page.locator('#queue .toolbar .note', { hasText: 'Queue resumed' }).waitFor();
+    expect(await stack.bot.queue.isPaused()).toBe(false);
+    // Removing a thread takes its row away: a toast says so.
+    await row.getByRole('button', { name: 'Remove' }).click();
+    const toast = page.locator('#toasts .toast', { hasText: 'Bot removed from “Feedback”' });
+    await toast.waitFor();
+    await expect.poll(() => inViewport(toast), { timeout: 5000 }).toBe(true);
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it("opens a thread: its messages with translations and analyses, folded; an admin invites a person and gets the web chat link", async () => {
+    const page = await admin();
+    const { alice, threadId } = await threadWithBot(stack, 'Opened thread', { languages: ['es'], mode: 'both', analysis: 'all' });
+    const posted = nextBotPost(stack, threadId, (t) => t.includes('I am very angry'));
+    stack.backend.chat.sendMessage(alice, threadId, { content: 'I am very angry, this is terrible', type: 'text' });
+    await posted;
+    const row = page.locator(`tr[data-thread-id="${threadId}"]`);
+    await row.getByRole('button', { name: 'Messages' }).click();
+    const panel = page.locator(`[data-panel-for="${threadId}"]`);
+    const msg = panel.locator('li.msg', { hasText: 'I am very angry, this is terrible' });
+    await msg.waitFor();
+    await expect(msg.locator('.langs').textContent()).resolves.toContain('es [es] I am very angry, this is terrible');
+    await expect(msg.locator('.dot').textContent()).resolves.toBe('negative');
+    // The bot's translation post is folded into its original, not a message of its own.
+    expect(await panel.locator('li.msg', { hasText: '[es] I am very angry' }).count()).toBe(1);
+    await shot(page, '10-thread-opened');
+
+    await panel.locator('input[name=name]').fill('Bruno');
+    await panel.locator('input[name=reads]').fill('es');
+    await panel.getByRole('button', { name: 'Invite' }).click();
+    const link = panel.locator('input.link');
+    await link.waitFor();
+    const href = await link.inputValue();
+    expect(href).toMatch(new RegExp(`^${stack.backend.url.replace(/[.]/g, '\\.')}/#token=[^&]+&thread=${encodeURIComponent(threadId).replace(/[.]/g, '\\.')}&name=Bruno&reads=es$`));
+    const note = panel.locator('.note', { hasText: 'Bruno was added to the thread.' });
+    await note.waitFor();
+    await expect.poll(() => inViewport(note), { timeout: 5000 }).toBe(true);
+    const { participants } = stack.backend.chat.listParticipants(alice, threadId, { limit: 50, skip: 0 });
+    const bruno = participants.find((p) => p.displayName === 'Bruno');
+    expect(bruno).toBeDefined();
+    expect((await stack.bot.settings.readers(threadId))[bruno!.userId]).toEqual(['es']);
+    await shot(page, '11-invited');
+  });
+
+  it('has a favicon, on the login form too', async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(`${stack.url}/dashboard/login`);
+    const href = await page.locator('link[rel=icon]').getAttribute('href');
+    const icon = await page.request.get(`${stack.url}${href}`);
+    expect([icon.status(), icon.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
   });
 });

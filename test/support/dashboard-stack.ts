@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BotAdmin } from '../../src/bot/bot-admin.js';
 import { Bot } from '../../src/bot/bot.js';
+import { invitePerson } from '../../src/bot/invite.js';
 import { JOB } from '../../src/bot/queue/jobs.js';
 import { dashboardCredentials, type DashboardCredentials } from '../../src/dashboard/credentials.js';
 import { dashboardPlugin } from '../../src/dashboard/dashboard-plugin.js';
@@ -76,6 +77,7 @@ export async function startDashboardStack(opts: { attempts?: number } = {}): Pro
       logger,
       metrics,
       readiness: readinessChecks({ bot: () => bot, chatUrl: backend.url }),
+      invite: (request) => invitePerson({ admin: bot.admin, settings: bot.settings }, { ...request, baseUrl: backend.url }),
       pollMs: 500,
     }),
   );

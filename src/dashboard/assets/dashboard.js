@@ -1,6 +1,7 @@
 // Entry point: polls the JSON API and renders each section; actions refresh at once. The status
 // line says whether the page is live; each action's result shows next to its control.
 import { api, notify } from './api.js';
+import { keepNotesInView } from './feedback.js';
 import { renderPriority } from './priority-view.js';
 import { renderQueue, wireQueueButtons } from './queue-view.js';
 import { renderThreads, wireAddThread } from './threads-view.js';
@@ -26,6 +27,7 @@ async function tick() {
     renderQueue(overview, refresh);
     renderThreads(threads.value, refresh);
     renderPriority(priority.value);
+    keepNotesInView();
     notify(`Live · updated ${new Date().toLocaleTimeString()}`);
   } catch (err) {
     notify(`Not updated: ${err.message}`, 'error');

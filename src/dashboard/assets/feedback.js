@@ -3,6 +3,8 @@
 import { el, warningsOf } from './api.js';
 
 const NOTE_MS = 8000;
+/** How long after an action its note is kept in view while the page re-renders around it. */
+const FRESH_MS = 2000;
 const notes = new Map();
 
 /** The note for `key` as an element, or null when there is none (or it has expired). */
@@ -17,12 +19,25 @@ export function noteFor(key) {
 
 /** Shows `text` next to `anchor` (after it, or inside it when it is a `.note-slot`), under `key`. */
 export function noteAt(key, anchor, text, kind = 'ok') {
-  notes.set(key, { text, kind, until: Date.now() + (kind === 'ok' ? NOTE_MS : 2 * NOTE_MS) });
+  notes.set(key, { text, kind, at: Date.now(), until: Date.now() + (kind === 'ok' ? NOTE_MS : 2 * NOTE_MS) });
   document.querySelectorAll(`[data-note="${CSS.escape(key)}"]`).forEach((n) => n.remove());
   const note = noteFor(key);
   if (anchor?.classList?.contains('note-slot')) anchor.replaceChildren(note);
   else anchor?.after(note);
+  // Where the person is looking: a note that landed just below the fold is brought into view.
+  note.scrollIntoView({ block: 'nearest' });
   setTimeout(() => note.isConnected && noteFor(key) === null && note.remove(), NOTE_MS * 2 + 50);
+}
+
+/**
+ * Keeps the notes of the last moments in view after a re-render moved them (a row added above a
+ * form pushes its note down): call after each render.
+ */
+export function keepNotesInView() {
+  for (const [key, n] of notes) {
+    if (Date.now() - n.at > FRESH_MS) continue;
+    document.querySelector(`[data-note="${CSS.escape(key)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }
 }
 
 /** A toast at the bottom of the viewport, for results whose control is gone (a removed row). */

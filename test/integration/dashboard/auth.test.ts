@@ -34,6 +34,7 @@ function mutations(threadId: string): Array<[string, string, unknown]> {
     ['POST', '/dashboard/api/threads', { threadId, languages: ['fr'] }],
     ['PATCH', '/dashboard/api/threads', { threadId, languages: ['fr'] }],
     ['POST', '/dashboard/api/threads/remove', { threadId }],
+    ['POST', '/dashboard/api/threads/invite', { threadId, name: 'Eve', reads: ['en'] }],
     ['PUT', '/dashboard/jobs/api/queues/messages/pause', undefined],
     ['PUT', '/dashboard/jobs/api/queues/pause', undefined],
     ['PUT', '/dashboard/jobs/api/queues/messages/retry/failed', undefined],
