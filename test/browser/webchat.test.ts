@@ -167,6 +167,73 @@ function serverSockets(userId: string): Array<{ terminate(): void }> {
   return [...(byUser.get(userId) ?? [])].map((c) => c.ws);
 }
 
+describe('choosing what one reads', () => {
+  it('the “I read” box tells the bot (/parley me), which then translates for the reader; sentiment badges show with analysis on', async () => {
+    const { people } = await stack.thread('Santiago', [{ name: 'Bea', reads: ['es'] }, { name: 'Gael', reads: [] }], { mode: 'both', analysis: 'all' });
+    const [bea, gael] = [await open(people[0]!), await open(people[1]!)];
+    await send(bea, 'El tren llega muy tarde.');
+    const first = message(gael, 'El tren llega muy tarde.');
+    await first.locator('.sentiment').waitFor();
+    await expect(first.getAttribute('data-state')).resolves.toBe('original');
+
+    await gael.page.getByRole('textbox', { name: 'I read' }).fill('gl, xx');
+    await gael.page.getByRole('button', { name: 'Save' }).click();
+    await gael.page.locator('.notice[data-kind=error]', { hasText: 'xx' }).waitFor();
+    await gael.page.getByRole('textbox', { name: 'I read' }).fill('gl');
+    await gael.page.getByRole('textbox', { name: 'I read' }).press('Enter');
+    await gael.page.locator('.notice', { hasText: 'Galician' }).waitFor();
+    await send(bea, 'La casa es muy grande y el perro es negro, pero el gato es pequeño y blanco.');
+    const translated = gael.page.locator(`${PEOPLE}[data-state=translated]`);
+    await translated.waitFor();
+    await expect(translated.locator('.note').textContent()).resolves.toContain('Translated from Spanish');
+    await expect(translated.locator('.body').getAttribute('lang')).resolves.toBe('gl');
+    await expect(translated.locator('.sentiment').count()).resolves.toBe(1);
+    await expect(gael.page.locator(PEOPLE).count()).resolves.toBe(2);
+    await shot(gael, '09-reads-galician');
+  }, 120_000);
+});
+
+describe('history', () => {
+  it('shows the newest page first, at the bottom, and loads older pages when scrolled to the top', async () => {
+    const { threadId, people } = await stack.thread('Long history', [{ name: 'Hugo', reads: [] }, { name: 'Iris', reads: [] }]);
+    for (let i = 1; i <= 120; i++) stack.backend.chat.sendMessage(people[0]!.userId, threadId, { content: `Message ${i}.`, type: 'text' });
+    const iris = await open(people[1]!);
+    await message(iris, 'Message 120.').waitFor();
+    await expect(message(iris, 'Message 1.').count()).resolves.toBe(0);
+    const atBottom = await iris.page.locator('.log').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 5);
+    expect(atBottom).toBe(true);
+    for (let i = 0; i < 10 && (await iris.page.locator('.msg .body', { hasText: /^Message 1\.$/ }).count()) === 0; i++) {
+      await iris.page.locator('.log').evaluate((el) => el.scrollTo({ top: 0 }));
+      await iris.page.waitForFunction((n) => document.querySelectorAll('.msg').length > n, await iris.page.locator('.msg').count(), { timeout: 10_000 }).catch(() => undefined);
+    }
+    const bodies = await iris.page.locator('.msg .body').allTextContents();
+    expect(bodies.filter((b) => /^Message \d+\.$/.test(b))).toEqual(Array.from({ length: 120 }, (_, i) => `Message ${i + 1}.`));
+    await expect(iris.page.locator('.older').isHidden()).resolves.toBe(true);
+  }, 120_000);
+});
+
+describe('threads', () => {
+  it('lists the person’s threads by last activity with unread counts, and opens another from the list', async () => {
+    const alpha = await stack.thread('Alpha', [{ name: 'Jon', reads: [] }]);
+    const beta = await stack.thread('Beta', [{ name: 'Lia', reads: [] }]);
+    const jon = alpha.people[0]!;
+    stack.backend.chat.addParticipants({ admin: true }, beta.threadId, [{ rawId: jon.userId, displayName: 'Jon' }]);
+    const tab = await open(jon);
+    const betaItem = tab.page.locator(`.thread[data-thread-id="${beta.threadId}"]`);
+    await betaItem.waitFor();
+    for (const text of ['Are you there?', 'Ping me when you can.']) stack.backend.chat.sendMessage(beta.people[0]!.userId, beta.threadId, { content: text, type: 'text' });
+    await betaItem.getByLabel('2 unread').waitFor();
+    await expect(tab.page.locator('.thread').first().getAttribute('data-thread-id')).resolves.toBe(beta.threadId);
+    await shot(tab, '10-unread');
+    await betaItem.click();
+    await tab.page.locator('.topic', { hasText: 'Beta' }).waitFor();
+    await message(tab, 'Ping me when you can.').waitFor();
+    await expect(betaItem.getAttribute('aria-current')).resolves.toBe('true');
+    await expect(betaItem.locator('.unread').count()).resolves.toBe(0);
+    await expect(tab.page.locator(`.thread[data-thread-id="${alpha.threadId}"]`).locator('.unread').count()).resolves.toBe(0);
+  }, 120_000);
+});
+
 describe('a connection that dies silently', () => {
   it('is noticed within two heartbeats, replaced, and what was missed is caught up', async () => {
     const { people } = await stack.thread('Silent path', [

@@ -1,9 +1,10 @@
 /**
  * A chat backend serving the web chat, a bot on real Redis with the offline engine (Apertium), and
- * invite links made the way the contract says (`#token=…&thread=…&name=…&reads=…`) — without the
- * `parley invite` CLI, straight from the backend's identity service.
+ * invite links made by the code behind `parley invite` (identity, participant, reader languages,
+ * token, `#token=…&thread=…&name=…&reads=…`).
  */
 import { Bot } from '../../src/bot/bot.js';
+import { invitePerson, reinvitePerson, type Invitation } from '../../src/bot/invite.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { LocalProvider } from '../../src/providers/local-provider.js';
 import type { ThreadSettings } from '../../src/bot/settings-store.js';
@@ -48,26 +49,24 @@ export async function startWebchatStack(name: string, opts: { provider?: ModelPr
     logger: createLogger('silent'),
   }).start();
   const watch = new BotPostWatch(backend, () => bot.botId);
-  const link = async (threadId: string, person: Person, userId: string, expiresInMinutes = 60): Promise<Invited> => {
-    const { token } = await backend.identity.issueToken(userId, ['chat'], expiresInMinutes);
-    const fragment = `token=${token}&thread=${encodeURIComponent(threadId)}&name=${encodeURIComponent(person.name)}&reads=${person.reads.join(',')}`;
-    return { name: person.name, userId, url: `${backend.url}/#${fragment}` };
-  };
+  const deps = { admin: bot.admin, settings: bot.settings };
+  const asInvited = (i: Invitation): Invited => ({ name: i.name, userId: i.userId, url: i.link });
   return {
     backend,
     bot,
     watch,
     async thread(topic, people, settings = {}) {
-      const ids = people.map(() => backend.identity.createUser());
-      const { thread } = backend.chat.createThread(ids[0]!, { topic, participants: people.map((p, i) => ({ rawId: ids[i]!, displayName: p.name })) });
+      const first = people[0]!;
+      const creator = backend.identity.createUser();
+      const { thread } = backend.chat.createThread(creator, { topic, participants: [{ rawId: creator, displayName: first.name }] });
       await bot.settings.put(thread.id, { languages: [], mode: 'translate', analysis: 'none', ...settings });
       await bot.admin.addParticipant(thread.id, bot.botId, 'parley');
-      return { threadId: thread.id, people: await Promise.all(people.map((p, i) => link(thread.id, p, ids[i]!))) };
+      const invited = [await reinvitePerson(deps, { userId: creator, threadId: thread.id, name: first.name, reads: first.reads, baseUrl: backend.url })];
+      for (const p of people.slice(1)) invited.push(await invitePerson(deps, { threadId: thread.id, name: p.name, reads: p.reads, baseUrl: backend.url }));
+      return { threadId: thread.id, people: invited.map(asInvited) };
     },
     async invite(threadId, person, { expiresInMinutes = 60 } = {}) {
-      const userId = backend.identity.createUser();
-      backend.chat.addParticipants({ admin: true }, threadId, [{ rawId: userId, displayName: person.name }]);
-      return link(threadId, person, userId, expiresInMinutes);
+      return asInvited(await invitePerson(deps, { threadId, name: person.name, reads: person.reads, baseUrl: backend.url, expiresInMinutes }));
     },
     async close() {
       watch.close();

@@ -5,7 +5,7 @@
 import type { ChatClient } from '@azure/communication-chat';
 import { foldThread, type FoldedThread } from '../../client/fold/index.js';
 import { parseLanguageList } from '../../bot/decide/commands.js';
-import { setChildren } from './dom.js';
+import { h, setChildren } from './dom.js';
 import { messageFromFrame, rawIdOf } from './events.js';
 import { languageList } from './format.js';
 import type { Layout } from './layout.js';
@@ -49,6 +49,9 @@ export class ChatApp {
   constructor(private readonly d: AppDeps) {
     const stored = localStorage.getItem(readsKey(d.session.userId));
     this.reads = d.session.reads.length ? d.session.reads : stored ? stored.split(',').filter(Boolean) : [];
+    // Whoever made the link stored these languages for its thread already (as `/parley me` would).
+    const told = toldKey(d.session.userId, d.session.threadId);
+    if (d.session.reads.length && !localStorage.getItem(told)) localStorage.setItem(told, d.session.reads.join(','));
     this.actions = {
       toggleOriginal: (id) => {
         if (!this.showOriginal.delete(id)) this.showOriginal.add(id);
@@ -253,7 +256,7 @@ export class ChatApp {
 
   notice(text: string, kind: 'info' | 'error' = 'info'): void {
     const n = this.d.ui.notice;
-    n.textContent = text;
+    setChildren(n, h('span', { class: 'notice-text' }, text), h('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss', on: { click: () => (n.hidden = true) } }, '×'));
     n.dataset.kind = kind;
     n.hidden = !text;
   }

@@ -46,13 +46,14 @@ export function messageView(f: FoldedMessage, s: MessageViewState, act: MessageA
     h('time', { datetime: f.message.createdOn.toISOString(), title: fullTime(f.message.createdOn) }, clockTime(f.message.createdOn)),
     f.message.editedOn ? h('span', { class: 'edited', title: `Edited ${fullTime(f.message.editedOn)}` }, 'edited') : null,
     f.sentiment ? h('span', { class: `sentiment sentiment-${f.sentiment}`, title: 'Sentiment (parley analysis)' }, f.sentiment) : null,
+    s.own && !s.editing ? ownActions(id, act) : null,
   );
   const bubble = s.editing ? editor(f, act) : h('div', { class: 'bubble' }, body);
   return h(
     'li',
     { class: `msg${s.own ? ' own' : ''}${f.fromBot ? ' from-bot' : ''}`, 'data-id': id, 'data-state': f.state.kind },
     s.own ? null : h('span', { class: 'avatar', 'aria-hidden': 'true', 'data-hue': String(hueOf(f.senderId ?? '') % 12) }, initials(s.senderName)),
-    h('div', { class: 'stack' }, meta, bubble, note(f, showingOriginal, act), s.own && !s.editing ? ownActions(id, act) : null, s.seenBy.length ? h('div', { class: 'seen' }, `Seen by ${s.seenBy.join(', ')}`) : null),
+    h('div', { class: 'stack' }, meta, bubble, note(f, showingOriginal, act), s.seenBy.length ? h('div', { class: 'seen' }, `Seen by ${s.seenBy.join(', ')}`) : null),
   );
 }
 
@@ -76,7 +77,7 @@ function note(f: FoldedMessage, showingOriginal: boolean, act: MessageActions): 
 function ownActions(id: string, act: MessageActions): HTMLElement {
   return h(
     'div',
-    { class: 'actions' },
+    { class: 'actions', role: 'group', 'aria-label': 'Your message' },
     h('button', { type: 'button', class: 'link', on: { click: () => act.startEdit(id) } }, 'Edit'),
     h('button', { type: 'button', class: 'link danger', on: { click: () => act.remove(id) } }, 'Delete'),
   );

@@ -8,12 +8,12 @@ import type { ThreadStore } from './thread-store.js';
 export const readsKey = (userId: string): string => `parley.reads.${userId}`;
 export const toldKey = (userId: string, threadId: string): string => `parley.told.${userId}.${threadId}`;
 
-/** Messages from others, newer than the reader's own read receipt, among those the page holds. */
+/** Messages from other people (not the bot), newer than the reader's own read receipt, among those the page holds. */
 export function unreadCount(store: ThreadStore | undefined, me: string, reads: string[], botId: string | undefined): number {
   if (!store?.loaded) return 0;
   const read = Number(store.receipts.get(me) ?? 0);
   return foldThread(store.messages.values(), { readerLanguages: reads, readerId: me, botId }).messages.filter(
-    (f) => f.format !== 'system' && f.senderId !== me && Number(f.message.id) > read,
+    (f) => f.format !== 'system' && !f.fromBot && f.senderId !== me && Number(f.message.id) > read,
   ).length;
 }
 
