@@ -12,7 +12,7 @@ import type { Layout } from './layout.js';
 import { LiveConnection, type Frame, type LiveState } from './live.js';
 import { messageView, renderKey, type MessageActions } from './message-view.js';
 import { readsKey, renderParticipants, renderThreadList, seenByFor, toldKey, unreadCount } from './panels.js';
-import type { Session } from './session.js';
+import { rememberReads, type Session } from './session.js';
 import { ThreadStore } from './thread-store.js';
 
 export interface BotInfo {
@@ -95,7 +95,8 @@ export class ChatApp {
       url: `${location.origin.replace(/^http/, 'ws')}/notifications`,
       token: () => session.token,
       onFrame: (f) => this.onFrame(f),
-      onConnected: (reconnect) => void (reconnect ? this.resume() : undefined),
+      // Also on the first connection: a message sent between the first page and the socket counts.
+      onConnected: () => void this.resume(),
       onState: (s) => this.onLiveState(s),
     });
     this.live.start();
@@ -312,6 +313,7 @@ export class ChatApp {
     if ('error' in parsed) return this.notice(parsed.error, 'error');
     this.reads = parsed.languages;
     localStorage.setItem(readsKey(this.d.session.userId), this.reads.join(','));
+    rememberReads(this.reads);
     this.d.ui.reads.value = this.reads.join(', ');
     this.render();
     await this.tellLanguages(this.active);

@@ -25,8 +25,8 @@ export interface LiveOptions {
   maxBackoffMs?: number;
 }
 
-/** Close code the server uses when the token expired (README, Real-time notifications). */
-const TOKEN_EXPIRED = 4001;
+/** Close codes after which the same token will not do (README, Real-time notifications): expired, revoked. */
+const SIGNED_OUT: ReadonlySet<number> = new Set([4001, 4003]);
 
 export class LiveConnection {
   private ws?: WebSocket;
@@ -86,7 +86,7 @@ export class LiveConnection {
       if (this.ws !== ws) return;
       this.clearTimers();
       if (this.stopped) return;
-      if (e.code === TOKEN_EXPIRED) {
+      if (SIGNED_OUT.has(e.code)) {
         this.o.onState('expired');
         return;
       }

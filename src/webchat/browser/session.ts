@@ -46,6 +46,16 @@ export function loadSession(now = Date.now()): SessionResult {
   return { ok: true, session: { token: stored.token, userId: claims.userId, expiresAt: claims.expiresAt, threadId, displayName, reads } };
 }
 
+/** Keeps the languages the person chose over the link's, for reloads of this tab. */
+export function rememberReads(reads: string[]): void {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Record<string, unknown> | null;
+    if (stored) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ ...stored, reads }));
+  } catch {
+    // Unreadable storage: the choice still holds for this page.
+  }
+}
+
 /** Forgets the stored token (it expired or was refused). */
 export function forgetToken(): void {
   try {
