@@ -14,7 +14,8 @@ export type StreamFormat = 'text' | 'html';
 
 const RESERVED = /[\\[\]{}^$/<>@]/g;
 const TOKEN = /⟦\s*\d+\s*⟧/g;
-const HTML_MARKUP = /<!--[\s\S]*?-->|<[a-zA-Z/!][^>]*>/g;
+// Linear: a comment does not run past the next "<!--", a tag not past the next "<" (see bot/decide/text.ts).
+const HTML_MARKUP = /<!--(?:(?!<!--)[\s\S])*?-->|<[a-zA-Z/!][^<>]*>/g;
 const ENTITY = /&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/g;
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
@@ -108,7 +109,8 @@ export function fromStream(stream: string, format: StreamFormat): string {
  * can leave a stray space where it dropped a word (`I saw` → ` Vi`).
  */
 export function keepOuterWhitespace(original: string, translated: string): string {
-  const lead = /^\s*/.exec(original)?.[0] ?? '';
-  const trail = /\s*$/.exec(original)?.[0] ?? '';
+  // trimStart/trimEnd, not /\s*$/: that pattern tries every position of a long run of spaces (quadratic).
+  const lead = original.slice(0, original.length - original.trimStart().length);
+  const trail = original.slice(original.trimEnd().length);
   return lead + translated.trim() + trail;
 }

@@ -12,24 +12,42 @@ const MIN_LETTERS = 3;
 /** From this many letters on, length no longer lowers the confidence (about one short sentence). */
 const FULL_CONFIDENCE_LETTERS = 40;
 
-// Things that are not prose in any language and only confuse n-gram statistics.
+/**
+ * The detector reads at most this many characters (UTF-16 units) of a message: the first few
+ * sentences say which language it is in, and the work stays bounded whatever the message's size.
+ */
+export const DETECT_MAX_CHARS = 4096;
+
+// Markup and tokens that are not prose in any language and only confuse n-gram statistics. Each
+// is linear: an attempt stops where the next could start (`[^<>]`, disjoint character classes).
 const NOISE = [
-  /<[^>]+>/g, // HTML tags
+  /<[^<>]*>/g, // HTML tags
   /⟦\s*\d+\s*⟧/g, // placeholder tokens
-  /\bhttps?:\/\/\S+/gi,
-  /\S+@\S+\.\S+/g,
-  /@\w+/g,
-  /&(?:[a-z]+|#\d+|#x[0-9a-f]+);/gi,
+  /&(?:[a-z]+|#\d+|#x[0-9a-f]+);/gi, // entities
 ];
+const WHITESPACE = /\s+/;
+
+/** Words that are addresses rather than prose: e-mails, @mentions, URLs. */
+function isAddress(word: string): boolean {
+  if (word.includes('@')) return true;
+  const lower = word.toLowerCase();
+  return lower.includes('http://') || lower.includes('https://');
+}
 
 /**
- * Guesses the language of `text`. `confidence` combines eld's score of the winner with the
- * amount of text: very short text (a word or two) gives at most ~0.3, and eld's own
- * "not reliable" verdict halves the value.
+ * Guesses the language of `text` from its first {@link DETECT_MAX_CHARS} characters.
+ * `confidence` combines eld's score of the winner with the amount of text: very short text (a
+ * word or two) gives at most ~0.3, and eld's own "not reliable" verdict halves the value.
  */
 export function detectLanguage(text: string): LanguageGuess {
-  let clean = text;
+  let clean = text.length > DETECT_MAX_CHARS ? text.slice(0, DETECT_MAX_CHARS) : text;
   for (const pattern of NOISE) clean = clean.replace(pattern, ' ');
+  // Addresses go word by word (a split, not a pattern such as \S+@\S+\.\S+, which backtracks
+  // cubically on "a@a@a@…").
+  clean = clean
+    .split(WHITESPACE)
+    .filter((word) => !isAddress(word))
+    .join(' ');
   const letters = clean.match(/\p{L}/gu)?.length ?? 0;
   if (letters < MIN_LETTERS) return { language: null, confidence: 0 };
 

@@ -6,7 +6,9 @@
 import type { Entity } from './types.js';
 
 const PATTERNS: readonly { category: string; regex: RegExp }[] = [
-  { category: 'Email', regex: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu },
+  // The lookbehind starts an attempt only at the beginning of a run of address characters, so
+  // attempts do not rescan the same run (quadratic on a long word without "@").
+  { category: 'Email', regex: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu },
   { category: 'URL', regex: /\b(?:https?:\/\/|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi },
   { category: 'PhoneNumber', regex: /(?<![\w+])\+?\d{1,3}[ .-]?\(?\d{2,4}\)?(?:[ .-]?\d{2,4}){2,3}(?!\w)/g },
   { category: 'Quantity', regex: /(?<![\p{L}\p{N}.,])\d+(?:[.,]\d+)*(?:\s?%)?(?![\p{L}\p{N}])/gu },
@@ -27,13 +29,12 @@ interface Offset {
 
 /** Regex entities, earlier patterns winning over later ones where they overlap. */
 export function findPatternEntities(text: string): Entity[] {
-  const found: Entity[] = [];
+  let found: Entity[] = [];
   for (const { category, regex } of PATTERNS) {
-    for (const match of text.matchAll(regex)) {
-      add(found, { text: match[0], category, offset: match.index, length: match[0].length });
-    }
+    const matches = [...text.matchAll(regex)].map((m) => ({ text: m[0], category, offset: m.index, length: m[0].length }));
+    found = merged(found, matches);
   }
-  return found.sort((a, b) => a.offset - b.offset);
+  return found;
 }
 
 /**
@@ -50,14 +51,17 @@ export async function findEntities(text: string, english: boolean): Promise<Enti
     ['Location', doc.places()],
     ['Organization', doc.organizations()],
   ];
+  let all = found;
   for (const [category, view] of groups) {
+    const names: Entity[] = [];
     for (const item of view.json({ offset: true })) {
       if (!item.offset) continue;
       const entity = trimmed(text, item.offset.start, item.offset.length, category);
-      if (entity) add(found, entity);
+      if (entity) names.push(entity);
     }
+    all = merged(all, names);
   }
-  return found.sort((a, b) => a.offset - b.offset);
+  return all;
 }
 
 // compromise's spans include adjacent punctuation ("Paris."); keep only the name itself.
@@ -70,8 +74,24 @@ function trimmed(text: string, start: number, length: number, category: string):
   return { text: text.slice(from, to), category, offset: from, length: to - from };
 }
 
-function add(found: Entity[], entity: Entity): void {
-  const end = entity.offset + entity.length;
-  if (found.some((e) => entity.offset < e.offset + e.length && e.offset < end)) return;
-  found.push(entity);
+/**
+ * `kept` (sorted by offset, no overlaps) plus the `candidates` that overlap neither it nor an
+ * earlier candidate, sorted by offset: earlier finds win. Linear after sorting, so a message with
+ * thousands of numbers does not cost a quadratic overlap check.
+ */
+function merged(kept: readonly Entity[], candidates: readonly Entity[]): Entity[] {
+  const sorted = [...candidates].sort((a, b) => a.offset - b.offset);
+  const out: Entity[] = [];
+  let k = 0;
+  let lastEnd = -1;
+  for (const c of sorted) {
+    const end = c.offset + c.length;
+    while (k < kept.length && kept[k]!.offset + kept[k]!.length <= c.offset) out.push(kept[k++]!);
+    if (c.offset < lastEnd) continue;
+    if (k < kept.length && kept[k]!.offset < end) continue;
+    out.push(c);
+    lastEnd = end;
+  }
+  while (k < kept.length) out.push(kept[k++]!);
+  return out;
 }

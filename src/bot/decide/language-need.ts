@@ -3,7 +3,7 @@
  * Pure: no I/O.
  */
 import { baseLanguage } from './languages.js';
-import { EMOJI_SOURCE, MENTION_SOURCE, URL_SOURCE, htmlToText } from './text.js';
+import { EMOJI_SOURCE, MENTION_ELEMENT_SOURCE, MENTION_SOURCE, URL_SOURCE, VERBATIM_ELEMENT_SOURCE, htmlToText } from './text.js';
 import type { MessageFormat } from './text.js';
 
 /** Input of {@link targetLanguages}. Codes may be in any case or carry a region (`pt-BR`). */
@@ -57,8 +57,7 @@ const URL_RE = new RegExp(URL_SOURCE, 'gu');
 const MENTION_RE = new RegExp(MENTION_SOURCE, 'gu');
 const EMOJI_RE = new RegExp(EMOJI_SOURCE, 'gu');
 const CODE_RE = /```[\s\S]*?```|`[^`\n]+`/g;
-const HTML_SKIPPED_ELEMENTS =
-  /<span\b[^>]*itemtype\s*=\s*["']http:\/\/schema\.skype\.com\/Mention["'][^>]*>[\s\S]*?<\/span\s*>|<at\b[^>]*>[\s\S]*?<\/at\s*>|<code\b[^>]*>[\s\S]*?<\/code\s*>|<pre\b[^>]*>[\s\S]*?<\/pre\s*>/gi;
+const HTML_SKIPPED_ELEMENTS = new RegExp(`${MENTION_ELEMENT_SOURCE}|${VERBATIM_ELEMENT_SOURCE}`, 'gi');
 // Leftovers of emoji sequences (joiner, variation selectors) and anything that is not content.
 const FILLER = /^[\s\p{P}\u200D\uFE0E\uFE0F\u20E3]*$/u;
 const WIDE_LETTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;

@@ -7,7 +7,19 @@
  * passes them through as unknown symbols. Run Apertium with `-u` so it does not prefix them with the
  * `*` it puts on unknown words.
  */
-import { EMOJI_SOURCE, MENTION_SOURCE, URL_SOURCE, decodeEntities, escapeHtmlText, splitUrlTail } from './text.js';
+import {
+  COMMENT_SOURCE,
+  EMOJI_SOURCE,
+  MENTION_ELEMENT_SOURCE,
+  MENTION_SOURCE,
+  TAG_CHAR_SOURCE,
+  TAG_SOURCE,
+  URL_SOURCE,
+  VERBATIM_ELEMENT_SOURCE,
+  decodeEntities,
+  escapeHtmlText,
+  splitUrlTail,
+} from './text.js';
 import type { MessageFormat } from './text.js';
 
 /** A protected message: `text` to send to the translator and the originals of its tokens, by index. */
@@ -49,12 +61,11 @@ const TEXT_PIECES = new RegExp(
 const HTML_PIECES = new RegExp(
   [
     // Whole elements whose content is not prose: mentions (ACS/Teams and <at>), code, scripts.
-    '<span\\b[^>]*itemtype\\s*=\\s*["\']http://schema\\.skype\\.com/Mention["\'][^>]*>[\\s\\S]*?</span\\s*>',
-    '<at\\b[^>]*>[\\s\\S]*?</at\\s*>',
-    '<(code|pre|script|style)\\b[^>]*>[\\s\\S]*?</\\1\\s*>',
-    '<!--[\\s\\S]*?-->',
+    MENTION_ELEMENT_SOURCE,
+    VERBATIM_ELEMENT_SOURCE,
+    COMMENT_SOURCE,
     // Any other tag, with quoted attribute values that may contain ">".
-    '</?[a-zA-Z][a-zA-Z0-9-]*(?:\\s+[^\\s"\'>/=]+(?:\\s*=\\s*(?:"[^"]*"|\'[^\']*\'|[^\\s"\'=<>`]+))?)*\\s*/?>',
+    TAG_SOURCE,
   ].join('|'),
   'gi',
 );
@@ -132,7 +143,8 @@ function escapeProse(text: string): string {
 const VOID_ELEMENTS = new Set([
   'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr',
 ]);
-const TAG = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*(\/?)>/g;
+// A comment, or a tag: group 1 "/" for an end tag, 2 the name, 3 "/" for a self-closing tag.
+const TAG = new RegExp(`${COMMENT_SOURCE}|<(\\/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\\s/>])${TAG_CHAR_SOURCE}*?(\\/?)>`, 'g');
 
 /** `null` when the tags in `html` open and close in a properly nested order, else a description. */
 function nestingProblem(html: string): string | null {

@@ -69,8 +69,35 @@ export function escapeHtmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/*
+ * Every pattern that reads message text must run in linear time (README, Security notes): no
+ * quantifier may overlap the one next to it, and a match attempt must stop where the next attempt
+ * would start, or a message of `<<<…` makes every attempt scan to the end (quadratic). Hence
+ * tags that never contain `<` and content that may not run past the next opening of the same
+ * construct.
+ */
+
+/**
+ * Source of a regex matching one character of a tag after its name, or a whole quoted attribute
+ * value (which may hold `>`). Its three alternatives start with different characters, so each
+ * character has exactly one way to match: linear, though it nests quantifiers.
+ */
+export const TAG_CHAR_SOURCE = String.raw`(?:[^<>"']|"[^<"]*"|'[^<']*')`;
+
+/** Source of a regex matching one start or end tag (quoted attribute values may hold `>`, nothing holds `<`). */
+export const TAG_SOURCE = String.raw`<\/?[a-zA-Z]${TAG_CHAR_SOURCE}*>`;
+
+/** Source of a regex matching an HTML comment; it does not run past the next `<!--`. */
+export const COMMENT_SOURCE = String.raw`<!--(?:(?!<!--)[\s\S])*?-->`;
+
+/** Source of a regex matching a mention element (ACS/Teams `<span itemtype=…/Mention>` or `<at>`) with its content. */
+export const MENTION_ELEMENT_SOURCE = String.raw`<span\b(?=[^<>]*itemtype\s*=\s*["']http:\/\/schema\.skype\.com\/Mention["'])[^<>]*>(?:(?!<span\b)[\s\S])*?<\/span\s*>|<at\b[^<>]*>(?:(?!<at\b)[\s\S])*?<\/at\s*>`;
+
+/** Source of a regex matching a `<code>`, `<pre>`, `<script>` or `<style>` element with its content (group 1: the name). */
+export const VERBATIM_ELEMENT_SOURCE = String.raw`<(code|pre|script|style)\b[^<>]*>(?:(?!<\1\b)[\s\S])*?<\/\1\s*>`;
+
 const BLOCK_BREAK = /<br\s*\/?>|<\/(?:p|div|li|h[1-6]|tr|blockquote|pre)\s*>/gi;
-const ANY_TAG = /<!--[\s\S]*?-->|<\/?[a-zA-Z][^>]*>/g;
+const ANY_TAG = new RegExp(`${COMMENT_SOURCE}|${TAG_SOURCE}`, 'g');
 
 /**
  * Converts an ACS `html` message body to plain text: `<br>` and the end of block elements become
@@ -91,7 +118,7 @@ export function htmlToText(html: string): string {
 export const URL_SOURCE = String.raw`(?<![\p{L}\p{N}_@/.])(?:https?:\/\/|www\.)[^\s<>"'\x60⟦⟧]+`;
 
 /** Source of a regex matching a plain-text `@name` mention (not the `@` in an e-mail address). */
-export const MENTION_SOURCE = String.raw`(?<![\p{L}\p{N}_.@])@[\p{L}\p{N}_](?:[\p{L}\p{N}_.\-]*[\p{L}\p{N}_])?`;
+export const MENTION_SOURCE = String.raw`(?<![\p{L}\p{N}_.@])@(?=[\p{L}\p{N}_])[\p{L}\p{N}_.\-]*[\p{L}\p{N}_]`;
 
 // One emoji: a flag (regional indicator pair), a keycap, or a pictograph with optional presentation
 // selector, skin tone and tag sequence (subdivision flags); ZWJ joins several into one glyph.

@@ -553,7 +553,7 @@ export class ChatService {
 /** Sanitized html; what sanitizes down to nothing (only a script, say) is refused rather than stored empty. */
 function sanitizeHtmlContent(html: string): string {
   const clean = sanitizeMessageHtml(html);
-  if (clean.replace(/<[^>]*>|&nbsp;|\s/g, '') === '' && !/<img\b/i.test(clean)) {
+  if (clean.replace(/<[^<>]*>|&nbsp;|\s/g, '') === '' && !/<img\b/i.test(clean)) {
     throw errors.badRequest('The html content is empty once sanitized (scripts, styles and frames are removed).');
   }
   return clean;

@@ -40,7 +40,7 @@ export interface BackfillResult {
   timedOut: boolean;
 }
 
-const SPAN = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|w)$/i;
+const SPAN = /^(\d+|\d+\.\d+)\s*([smhdw])$/i;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** Parses `--since`: an ISO time or a span back from `now`; throws on anything else or a future time. */
