@@ -31,6 +31,7 @@ const ALLOWED = {
     'providers/local-entities.ts#PhoneNumber': 'bounded quantifiers only ({1,3}, {2,4}, {2,3}): an attempt reads at most 26 characters',
     'providers/local-entities.ts#Quantity': 'each repeated group starts with a mandatory [.,] after digits (one way to split), and the lookbehind starts attempts only at the beginning of a number',
     'providers/apertium-modes.ts#MODE_NAME': 'anchored, optional suffix after a literal "_": one way to match; reads installed file names, not messages',
+    'bot/decide/glossary.ts#m': 'anchored; each part is delimited by a literal (":", "=") its neighbours cannot match except [^=]+ before "=": one way to split; reads a setting, at most one line',
     'lib/rfc3339.ts#DATE_TIME': 'anchored, and every quantifier is bounded ({2}, {4}, {1,9} inside an optional part): an attempt reads at most 35 characters',
   } as Record<string, string>,
 };
@@ -156,7 +157,14 @@ function collect(): { found: Found[]; unresolved: string[]; constants: Map<strin
   return { found, unresolved, constants };
 }
 
-const { found, unresolved, constants } = collect();
+const collected = collect();
+const { found, constants } = collected;
+
+/** Patterns built at run time, audited by hand: file → why they are linear. */
+const BUILT_AT_RUN_TIME: Record<string, string> = {
+  'providers/glossary-tokens.ts': 'an alternation of escaped literals (glossary terms) between lookarounds: no quantifier at all',
+};
+const unresolved = collected.unresolved.filter((where) => !BUILT_AT_RUN_TIME[where.slice(0, where.lastIndexOf(':'))]);
 
 describe('regular expressions in src/ (static ReDoS audit)', () => {
   it('finds the project\'s expressions', () => {
@@ -185,6 +193,6 @@ describe('regular expressions in src/ (static ReDoS audit)', () => {
     const keys = new Set(found.map((r) => r.key));
     expect(Object.keys(ALLOWED.patterns).filter((k) => !keys.has(k))).toEqual([]);
     expect(Object.keys(ALLOWED.fragments).filter((k) => !constants.has(k))).toEqual([]);
-    expect(Object.keys(ALLOWED.patterns).length + Object.keys(ALLOWED.fragments).length).toBeLessThanOrEqual(6);
+    expect(Object.keys(ALLOWED.patterns).length + Object.keys(ALLOWED.fragments).length).toBeLessThanOrEqual(7);
   });
 });
