@@ -109,7 +109,7 @@ function repeatedKeys(line: string): string[] {
 const chatEnv = (dataDir: string, extra: Record<string, string> = {}) => ({ PARLEY_PORT: '0', PARLEY_DATA_DIR: dataDir, PARLEY_TLS: 'off', PARLEY_LOG_LEVEL: 'info', ...extra });
 const accessKeyIn = (dataDir: string) => fs.readFileSync(path.join(dataDir, 'access-key'), 'utf8').trim();
 
-describe('secrets on stdout', () => {
+describe('secrets on stdout', { timeout: 180_000 }, () => {
   it('parley chat on a pipe (a log collector) names the owner-only credentials file instead of printing secrets', async () => {
     const dataDir = tempDir();
     const run = start(['chat'], chatEnv(dataDir), { tty: false });
@@ -185,7 +185,7 @@ describe('secrets on stdout', () => {
   });
 });
 
-describe('log format', () => {
+describe('log format', { timeout: 180_000 }, () => {
   const listening = /Server listening at http/;
 
   it('is readable lines on a terminal, JSON lines on a pipe', async () => {
