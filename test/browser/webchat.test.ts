@@ -72,14 +72,18 @@ describe('two people, two languages', () => {
   let ana: Tab;
   let bruno: Tab;
   let brunoId: string;
+  let threadId: string;
+  const threadIdOf = (_tab: Tab) => threadId;
 
   beforeAll(async () => {
-    const { people } = await stack.thread('Trip to Lisbon', [
+    const thread = await stack.thread('Trip to Lisbon', [
       { name: 'Ana', reads: ['en'] },
       { name: 'Bruno', reads: ['es'] },
     ]);
+    const { people } = thread;
     [ana, bruno] = await Promise.all([open(people[0]!), open(people[1]!)]);
     brunoId = people[1]!.userId;
+    threadId = thread.threadId;
   }, 90_000);
 
   it('Bruno reads Ana’s English in Spanish in place, Ana reads his Spanish in English; “show original” works', async () => {
@@ -139,6 +143,35 @@ describe('two people, two languages', () => {
     expect([...ana.problems, ...bruno.problems]).toEqual([]);
   }, 120_000);
 
+  it('says “Translating…” while the bot works, and “Not translated” when it cannot do a reader’s language', async () => {
+    await stack.bot.worker!.pause();
+    let id: string | null = null;
+    try {
+      await send(ana, 'The station is far away.');
+      const pending = bruno.page.locator(`${PEOPLE}[data-state=pending]`);
+      await pending.locator('.note', { hasText: 'Translating…' }).waitFor();
+      await expect(pending.locator('.body').textContent()).resolves.toBe('The station is far away.');
+      id = await pending.getAttribute('data-id');
+      await shot(bruno, '06-translating');
+    } finally {
+      stack.bot.worker!.resume();
+    }
+    await bruno.page.locator(`.msg[data-id="${id}"][data-state=translated]`).waitFor();
+    await expect(bruno.page.locator(`.msg[data-id="${id}"] .body`).textContent()).resolves.toMatch(/lejos/);
+    await expect(bruno.page.locator(`${PEOPLE}[data-state=pending]`).count()).resolves.toBe(0);
+
+    // A reader of German, which the offline engine cannot make from English here.
+    const klaus = await stack.invite(threadIdOf(ana), { name: 'Klaus', reads: [] });
+    await stack.bot.settings.setReader(threadIdOf(ana), klaus.userId, ['de']);
+    const tab = await open({ ...klaus, url: klaus.url.replace(/reads=[^&]*$/, 'reads=de') });
+    await send(ana, 'The museum opens at nine.');
+    const row = message(tab, 'The museum opens at nine.');
+    await row.locator('.note.warn', { hasText: 'Not translated into German' }).waitFor();
+    await expect(row.getAttribute('data-state')).resolves.toBe('not-translated');
+    await expect(row.locator('.note.warn').getAttribute('title')).resolves.toBeTruthy();
+    await shot(tab, '07-not-translated');
+  }, 120_000);
+
   it('after the server closes Bruno’s socket while Ana keeps writing, Bruno has every message once', async () => {
     const before = await bruno.page.locator(PEOPLE).count();
     await bruno.page.context().setOffline(true);
@@ -156,7 +189,7 @@ describe('two people, two languages', () => {
     const bodies = await bruno.page.locator(`${PEOPLE} .body`).allTextContents();
     expect(bodies).toHaveLength(before + texts.length);
     expect(new Set(bodies).size).toBe(bodies.length);
-    await shot(bruno, '06-after-reconnect');
+    await shot(bruno, '12-after-reconnect');
   }, 120_000);
 
 });
@@ -189,7 +222,7 @@ describe('choosing what one reads', () => {
     await expect(translated.locator('.body').getAttribute('lang')).resolves.toBe('gl');
     await expect(translated.locator('.sentiment').count()).resolves.toBe(1);
     await expect(gael.page.locator(PEOPLE).count()).resolves.toBe(2);
-    await shot(gael, '09-reads-galician');
+    await shot(gael, '10-reads-galician');
   }, 120_000);
 });
 
@@ -224,7 +257,7 @@ describe('threads', () => {
     for (const text of ['Are you there?', 'Ping me when you can.']) stack.backend.chat.sendMessage(beta.people[0]!.userId, beta.threadId, { content: text, type: 'text' });
     await betaItem.getByLabel('2 unread').waitFor();
     await expect(tab.page.locator('.thread').first().getAttribute('data-thread-id')).resolves.toBe(beta.threadId);
-    await shot(tab, '10-unread');
+    await shot(tab, '11-unread');
     await betaItem.click();
     await tab.page.locator('.topic', { hasText: 'Beta' }).waitFor();
     await message(tab, 'Ping me when you can.').waitFor();
@@ -300,7 +333,7 @@ describe('message content never executes', () => {
       const w = window as unknown as { __ran: number[]; __violations: string[] };
       return { bad, ran: w.__ran, violations: w.__violations };
     });
-    await shot(eve, '07-xss-corpus');
+    await shot(eve, '08-xss-corpus');
     await expect(eve.page.locator('.messages a[href="https://example.com/docs"]').first().getAttribute('rel')).resolves.toBe('noopener noreferrer nofollow');
     expect(dangerous).toEqual({ bad: [], ran: [], violations: [] });
     expect(eve.problems).toEqual([]);
@@ -318,7 +351,7 @@ describe('signing in', () => {
     await tab.page.getByRole('heading', { name: 'Your link has expired' }).waitFor();
     await expect(tab.page.locator('code').textContent()).resolves.toBe(`npx parley invite '${threadId}' --name "Fátima"`);
     await expect(tab.page.evaluate(() => sessionStorage.getItem('parley.session'))).resolves.not.toContain('eyJ');
-    await shot(tab, '08-link-expired');
+    await shot(tab, '09-link-expired');
     // A link whose token is already expired never shows the chat.
     const userId = stack.backend.identity.createUser();
     const { token } = await stack.backend.identity.issueToken(userId, ['chat'], 0);
