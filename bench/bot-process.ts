@@ -15,6 +15,7 @@ import { ChatRestClient } from '../src/client/chat-rest-client.js';
 import { TokenManager } from '../src/client/token-manager.js';
 import { createLogger } from '../src/lib/logger.js';
 import { OpenAIProvider } from '../src/providers/openai-provider.js';
+import { TextWorkPool } from '../src/bot/text-work/text-work.js';
 
 export interface BotProcessArgs {
   mode: 'parley' | 'naive';
@@ -42,7 +43,11 @@ const report = (r: BotProcessReport) => process.send!(r);
 const provider = new OpenAIProvider({ baseURL: args.modelUrl, apiKey: 'bench', model: 'fake' });
 
 async function startParley(): Promise<{ userId: string; setConcurrency(n: number): void; close(): Promise<void> }> {
+  // As startBot wires it for `parley bot`: the text work on worker threads, within a budget.
+  const text = new TextWorkPool();
+  text.warm();
   const bot = await new Bot({
+    text,
     chatUrl: args.chatUrl,
     accessKey: args.accessKey,
     redisUrl: args.redisUrl,

@@ -18,6 +18,7 @@ import { defaultJobOptions, JOB, QUEUE_NAME } from './queue/jobs.js';
 import { RedisKeys } from './redis-keys.js';
 import { SentimentStore } from './sentiment-store.js';
 import { SettingsStore } from './settings-store.js';
+import { InlineTextWork, type TextWork } from './text-work/text-work.js';
 import { TranslationCache } from './translation-cache.js';
 import { createGreeter } from './worker/greet.js';
 import { Poster } from './worker/poster.js';
@@ -57,6 +58,12 @@ export interface BotOptions {
   events?: 'websocket' | 'webhook';
   /** Realtime reconnect backoff bounds. */
   reconnect?: { minBackoffMs?: number; maxBackoffMs?: number };
+  /**
+   * Where the CPU-bound text work runs; closed by {@link Bot.close}. `startBot` (npm start,
+   * `parley bot`, `parley worker`) passes worker threads with a time budget (`TextWorkPool`).
+   * @defaultValue in-process, with the provider's language detector
+   */
+  text?: TextWork;
 }
 
 /**
@@ -81,8 +88,10 @@ export class Bot {
   private workerRedis?: Redis;
   private closing?: Promise<void>;
   private readonly log: Logger;
+  private readonly text: TextWork;
 
   constructor(private readonly o: BotOptions) {
+    this.text = o.text ?? new InlineTextWork((plain) => o.provider.detectLanguage(plain));
     this.log = o.logger.child({ component: 'bot' });
     this.keys = new RedisKeys(o.prefix ?? 'parley');
     // Concurrent jobs issue their small reads and writes in the same ticks: one socket write for
@@ -164,6 +173,7 @@ export class Bot {
       queue: this.queue,
       logger: this.log,
       detectThreshold: this.o.detectThreshold ?? 0.6,
+      text: this.text,
     });
     const greeter = createGreeter({ botId: this.botId, client: this.client, settings: this.settings, redis: this.redis, keys: this.keys, logger: this.log });
     const rate = this.o.rateLimitPerSecond ?? 0;
@@ -198,6 +208,7 @@ export class Bot {
         ['worker', () => this.worker?.close()],
         ['queue', () => this.queue?.close()],
         ['provider', () => this.o.provider.close()],
+        ['text work', () => this.text.close()],
         ['redis', () => this.redis.quit()],
         ['producer', () => this.producer?.quit()],
         ['worker redis', () => this.workerRedis?.quit()],

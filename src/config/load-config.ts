@@ -49,6 +49,10 @@ export interface Config {
     rateLimitPerSecond: number;
     attempts: number;
     detectThreshold: number;
+    /** Worker threads for the bot's CPU-bound text work. */
+    textThreads: number;
+    /** Longest one message's text work may run, in ms, before it is abandoned. */
+    textBudgetMs: number;
   };
   model: {
     provider: 'auto' | 'openai' | 'local';
@@ -123,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       rateLimitPerSecond: e.PARLEY_BOT_RATE_LIMIT,
       attempts: e.PARLEY_BOT_ATTEMPTS,
       detectThreshold: e.PARLEY_DETECT_THRESHOLD,
+      textThreads: e.PARLEY_TEXT_THREADS,
+      textBudgetMs: e.PARLEY_TEXT_BUDGET_MS,
     },
     model: {
       provider: e.PARLEY_PROVIDER,

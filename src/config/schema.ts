@@ -47,6 +47,8 @@ export const envSchema = z.object({
   PARLEY_BOT_RATE_LIMIT: z.coerce.number().int().min(0).default(0),
   PARLEY_BOT_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   PARLEY_DETECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  PARLEY_TEXT_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  PARLEY_TEXT_BUDGET_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   PARLEY_PROVIDER: z.enum(['auto', 'openai', 'local']).default('auto'),
   PARLEY_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   PARLEY_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

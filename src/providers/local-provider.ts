@@ -14,8 +14,7 @@ import { PROVIDER_ERROR_CODES as C, ProviderPermanentError } from './errors.js';
 import { baseLanguage } from './language-codes.js';
 import { detectLanguage } from './language-detector.js';
 import { protectGlossary } from './glossary-tokens.js';
-import { findEntities } from './local-entities.js';
-import { scoreSentiment } from './local-sentiment.js';
+import { ANALYZE_MAX_CHARS, analyseInProcess, type LocalAnalysis } from './local-analysis.js';
 import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult } from './types.js';
 
 export interface LocalProviderOptions {
@@ -27,6 +26,8 @@ export interface LocalProviderOptions {
   startTimeoutMs?: number;
   /** Process spawner (tests). */
   spawn?: ApertiumProcessOptions['spawn'];
+  /** Where the analysers run (the bot passes its worker threads). @defaultValue in-process */
+  analysis?: LocalAnalysis;
 }
 
 export class LocalProvider implements ModelProvider {
@@ -86,27 +87,27 @@ export class LocalProvider implements ModelProvider {
     return result;
   }
 
+  /** Sentiment and entities of the first {@link ANALYZE_MAX_CHARS} characters of the text. */
   async analyze(request: AnalyzeRequest): Promise<AnalyzeResult> {
     this.assertOpen();
-    const { text, signal } = request;
-    const language = this.detectLanguage(text).language;
-    const english = language === 'en' || language === null;
-    const entities = await findEntities(text, english);
+    const { signal } = request;
+    const text = request.text.length > ANALYZE_MAX_CHARS ? request.text.slice(0, ANALYZE_MAX_CHARS) : request.text;
+    const analysis = this.options.analysis ?? analyseInProcess;
+    const found = await analysis.analyse(text);
+    const { language, entities } = found;
+    let score = found.sentiment;
     let calls = 0;
-    let scored = text;
     let limitation: string | undefined;
     if (language !== null && language !== 'en') {
       const toEnglish = findMode(this.modes, language, 'en');
       if (toEnglish) {
-        scored = await this.run(toEnglish.mode, text, 'text', signal);
+        score = await analysis.sentiment(await this.run(toEnglish.mode, text, 'text', signal));
         calls = 1;
         limitation = `sentiment scored on Apertium's English translation (${toEnglish.mode}); names found by patterns only`;
       } else {
         limitation = `no sentiment lexicon for "${language}" and no Apertium pair to English; names found by patterns only`;
       }
     }
-    const canScore = english || calls > 0;
-    const score = canScore ? scoreSentiment(scored) : undefined;
     const result: AnalyzeResult = {
       sentiment: score?.sentiment ?? 'neutral',
       // Without a lexicon nothing is known: an even split, not a confident "neutral".

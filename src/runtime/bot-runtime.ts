@@ -3,6 +3,7 @@ import { Bot, type BotOptions } from '../bot/bot.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
 import type { TlsTrust } from '../lib/tls-trust.js';
+import { TextWorkPool } from '../bot/text-work/text-work.js';
 import { engineFromConfig, providerFromConfig } from './provider.js';
 
 /** What the HTTP plugins (bot admin, dashboard) read; filled once the bot has started. */
@@ -28,13 +29,18 @@ export async function startBot(
   },
   holder: BotHolder,
 ): Promise<Bot> {
+  // The bot's text work (detection, placeholders, offline analysers) runs on worker threads, each
+  // message within a time budget: in `npm start` this process also serves the chat API.
+  const text = new TextWorkPool({ threads: config.bot.textThreads, budgetMs: config.bot.textBudgetMs });
+  text.warm();
   const bot = await new Bot({
     chatUrl: opts.chatUrl,
     accessKey: opts.accessKey,
     tls: opts.tls,
     redisUrl: opts.redisUrl,
     prefix: config.redis.prefix,
-    provider: providerFromConfig(config, logger),
+    provider: providerFromConfig(config, logger, text),
+    text,
     logger,
     listen: opts.listen,
     work: opts.work,

@@ -2,13 +2,14 @@ import type { Config } from '../config/load-config.js';
 import type { Logger } from '../lib/logger.js';
 import { chooseProvider, createProvider, type CreateProviderOptions } from '../providers/create-provider.js';
 import type { ModelProvider, ProviderName } from '../providers/types.js';
+import type { LocalAnalysis } from '../providers/local-analysis.js';
 
 /**
  * The model provider the configuration asks for: `openai` (OpenAI, Azure OpenAI or any
  * OpenAI-compatible server) when a model API is configured, else the offline `local` engine.
  */
-export function providerFromConfig(config: Config, logger: Logger): ModelProvider {
-  return createProvider({ ...providerOptions(config), logger: logger.child({ component: 'provider' }) });
+export function providerFromConfig(config: Config, logger: Logger, analysis?: LocalAnalysis): ModelProvider {
+  return createProvider({ ...providerOptions(config, analysis), logger: logger.child({ component: 'provider' }) });
 }
 
 /** Which engine the configuration selects, without building it (the CLI says what it cannot do). */
@@ -16,7 +17,7 @@ export function engineFromConfig(config: Config): ProviderName {
   return chooseProvider(providerOptions(config)).name;
 }
 
-function providerOptions(config: Config): CreateProviderOptions {
+function providerOptions(config: Config, analysis?: LocalAnalysis): CreateProviderOptions {
   const m = config.model;
   return {
     provider: m.provider,
@@ -29,6 +30,6 @@ function providerOptions(config: Config): CreateProviderOptions {
     azureApiVersion: m.azure?.apiVersion,
     timeoutMs: m.timeoutMs,
     prompts: { dir: m.promptsDir },
-    local: { timeoutMs: m.timeoutMs },
+    local: { timeoutMs: m.timeoutMs, analysis },
   };
 }

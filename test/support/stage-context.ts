@@ -12,6 +12,7 @@ import type { Post } from '../../src/bot/worker/compose.js';
 import type { Poster } from '../../src/bot/worker/poster.js';
 import { newJobContext, type JobContext, type StageDeps } from '../../src/bot/worker/stages/job-context.js';
 import type { ModelProvider } from '../../src/providers/types.js';
+import { InlineTextWork } from '../../src/bot/text-work/text-work.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './bot-env.js';
 import { fakeProvider } from './fake-provider.js';
 
@@ -82,11 +83,13 @@ export function stageEnv(name: string) {
         enqueuedAt: Date.now(),
         ...data,
       };
+      const provider = deps.provider ?? fakeProvider();
       const stageDeps: StageDeps = {
         botId: '8:acs:bot',
         client: {} as ChatRestClient,
         settings,
-        provider: fakeProvider(),
+        provider,
+        text: new InlineTextWork((plain) => provider.detectLanguage(plain)),
         cache,
         poster,
         sentiment,

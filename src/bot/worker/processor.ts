@@ -10,6 +10,7 @@ import { CommandGate } from '../command-gate.js';
 import { messageJobId, messageJobSchema } from '../queue/jobs.js';
 import type { SentimentStore } from '../sentiment-store.js';
 import type { SettingsStore } from '../settings-store.js';
+import type { TextWork } from '../text-work/text-work.js';
 import type { TranslationCache } from '../translation-cache.js';
 import { PostBusyError, type Poster } from './poster.js';
 import { newJobContext, type JobOutcome } from './stages/job-context.js';
@@ -33,6 +34,8 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Minimum detector confidence to treat the detected language as the source. */
   detectThreshold: number;
+  /** Where the CPU-bound text work runs (worker threads in production), within a time budget. */
+  text: TextWork;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { overBudget } from '../../text-work/text-work.js';
 import { needs, type Stage } from './job-context.js';
 
 /**
@@ -11,7 +12,15 @@ export const analyseStage: Stage = {
     const settings = needs(ctx.settings, 'settings');
     if (settings.mode === 'translate' || !ctx.plain.trim()) return;
     const started = performance.now();
-    const analysis = await deps.provider.analyze({ text: ctx.plain });
+    let analysis;
+    try {
+      analysis = await deps.provider.analyze({ text: ctx.plain });
+    } catch (err) {
+      if (!overBudget(err)) throw err;
+      // Abandoned (its thread replaced): the message goes on without an analysis, not retried.
+      ctx.log.warn({ budgetMs: err.budgetMs }, 'analysis over its text-work budget; skipped');
+      return;
+    }
     ctx.modelMs += performance.now() - started;
     ctx.modelCalls += 1;
     deps.stats.incr({ modelCalls: 1, modelCharacters: analysis.usage.characters });

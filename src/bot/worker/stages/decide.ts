@@ -1,5 +1,5 @@
-import { skipReason, targetLanguages } from '../../decide/language-need.js';
-import { htmlToText } from '../../decide/text.js';
+import { targetLanguages } from '../../decide/language-need.js';
+import { overBudget } from '../../text-work/text-work.js';
 import { needs, type Stage } from './job-context.js';
 
 /**
@@ -9,14 +9,22 @@ import { needs, type Stage } from './job-context.js';
  */
 export const decideStage: Stage = {
   name: 'decide',
-  run(ctx) {
+  async run(ctx) {
     const { deps, data } = ctx;
     const message = needs(ctx.message, 'message');
     const format = needs(ctx.format, 'format');
     const settings = needs(ctx.settings, 'settings');
-    ctx.plain = format === 'html' ? htmlToText(message.content) : message.content;
-    if (settings.mode === 'analyze' || skipReason(message.content, { format })) return;
-    const detected = deps.provider.detectLanguage(ctx.plain);
+    try {
+      ctx.inspection = await (ctx.inspecting?.format === format ? ctx.inspecting.result : deps.text.inspect(message.content, format));
+    } catch (err) {
+      if (!overBudget(err)) throw err;
+      // A message whose text work runs past its budget is abandoned (its thread replaced), not retried.
+      ctx.log.warn({ budgetMs: err.budgetMs }, 'text work over budget; message skipped');
+      return { outcome: `skipped: text work over its ${err.budgetMs} ms budget` };
+    }
+    ctx.plain = ctx.inspection.plain;
+    if (settings.mode === 'analyze' || ctx.inspection.skip) return;
+    const detected = ctx.inspection.detected;
     const readers = { ...ctx.readers };
     delete readers[message.senderId];
     ctx.targets = targetLanguages({

@@ -14,6 +14,8 @@ import type { MessageJob } from '../../queue/jobs.js';
 import type { SentimentStore } from '../../sentiment-store.js';
 import type { SettingsStore, ThreadSettings } from '../../settings-store.js';
 import type { TranslationCache } from '../../translation-cache.js';
+import type { Inspection } from '../../text-work/text-tasks.js';
+import type { TextWork } from '../../text-work/text-work.js';
 import type { Post } from '../compose.js';
 import type { PostAttempt, Poster } from '../poster.js';
 import type { Prefetched } from './prefetch.js';
@@ -42,6 +44,8 @@ export interface StageDeps {
   queue: Pick<Queue, 'getJobState'>;
   /** Minimum detector confidence to treat the detected language as the source. */
   detectThreshold: number;
+  /** Where the CPU-bound text work runs (worker threads in production), within a time budget. */
+  text: TextWork;
   /** The target languages each thread needed last, to start the cache lookup early. */
   recentTargets: BoundedMap<string, string[]>;
   /** Counts the job as processed and writes its counters so far (called once its post went out). */
@@ -74,6 +78,8 @@ export interface JobContext {
   commands: 'none' | 'pending' | 'cleared';
   /** read: a cache lookup started early, for the languages the thread needed last. */
   prefetched?: { format: MessageFormat; lookup: Promise<Prefetched> };
+  /** read: the message's text work, started with the reads (the job carries the message). */
+  inspecting?: { format: MessageFormat; result: Promise<Inspection> };
 
   /** classify: the message (from the job or the backend). */
   message?: JobMessage;
@@ -84,6 +90,8 @@ export interface JobContext {
 
   /** decide: the message as plain text (for detection and analysis). */
   plain: string;
+  /** decide: the message's text work (plain text, skip reason, language, placeholders). */
+  inspection?: Inspection;
   /** decide: the languages to translate into (none: no translation). */
   targets: string[];
   /** decide: the source language, when the detector is sure enough. */

@@ -1,5 +1,5 @@
 import type { ModelProvider } from '../../../providers/types.js';
-import { protect } from '../../decide/protect.js';
+import type { Inspection } from '../../text-work/text-tasks.js';
 import type { MessageFormat } from '../../decide/text.js';
 import type { CacheScope, TranslationCache } from '../../translation-cache.js';
 
@@ -23,12 +23,13 @@ export function cacheScope(provider: ModelProvider, format: MessageFormat, varia
  * a round trip with the job's other first reads instead of waiting for them; the translate stage
  * then only looks up languages the guess missed.
  */
-export function prefetchCached(
-  text: string,
+export async function prefetchCached(
+  inspection: Promise<Inspection>,
   format: MessageFormat,
   languages: string[],
   deps: { provider: ModelProvider; cache: TranslationCache },
 ): Promise<Prefetched> {
-  const protectedText = protect(text, format).text;
-  return deps.cache.getMany(protectedText, languages, cacheScope(deps.provider, format)).then((values) => ({ protectedText, languages, values }));
+  const protectedText = (await inspection).protected.text;
+  const values = await deps.cache.getMany(protectedText, languages, cacheScope(deps.provider, format));
+  return { protectedText, languages, values };
 }

@@ -1,5 +1,4 @@
 import { applyGlossary } from '../../decide/glossary.js';
-import { protect } from '../../decide/protect.js';
 import { qualityOf } from '../../settings-store.js';
 import { needs, type Stage } from './job-context.js';
 
@@ -10,9 +9,10 @@ import { needs, type Stage } from './job-context.js';
  */
 export const protectStage: Stage = {
   name: 'protect',
-  run(ctx) {
+  async run(ctx) {
     if (!ctx.targets.length) return;
-    ctx.protected = protect(needs(ctx.message, 'message').content, needs(ctx.format, 'format'));
+    // Computed with the rest of the message's text work (see decide).
+    ctx.protected = (ctx.inspection ?? (await ctx.deps.text.inspect(needs(ctx.message, 'message').content, needs(ctx.format, 'format')))).protected;
     ctx.glossary = applyGlossary(ctx.protected.text, qualityOf(needs(ctx.settings, 'settings')).glossary, ctx.targets);
   },
 };

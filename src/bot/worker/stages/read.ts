@@ -19,8 +19,14 @@ export const readStage: Stage = {
     const live = data.kind !== 'deleted';
     const guess = data.message && live ? deps.recentTargets.get(data.threadId) : undefined;
     const guessFormat = data.message ? messageFormat(data.message.type) : null;
-    if (guess?.length && guessFormat && data.message) {
-      const lookup = prefetchCached(data.message.content, guessFormat, guess, deps);
+    if (live && guessFormat && data.message) {
+      // The text work (on a worker thread in production) runs while the reads are in flight.
+      const result = deps.text.inspect(data.message.content, guessFormat);
+      result.catch(() => undefined); // awaited by decide, or not (a command, a thread not served)
+      ctx.inspecting = { format: guessFormat, result };
+    }
+    if (guess?.length && guessFormat && ctx.inspecting) {
+      const lookup = prefetchCached(ctx.inspecting.result, guessFormat, guess, deps);
       lookup.catch(() => undefined); // used, or not, by the translate stage; never left unobserved
       ctx.prefetched = { format: guessFormat, lookup };
     }

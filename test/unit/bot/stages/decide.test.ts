@@ -10,26 +10,26 @@ const settings = (patch: Partial<ThreadSettings> = {}): ThreadSettings => ({
   threadId: 'thread-1', languages: ['es', 'fr'], mode: 'translate', analysis: 'negative', enabled: true, addedOn: 0, ...patch,
 });
 
-function decided(content: string, patch: Partial<ThreadSettings> = {}, readers: Record<string, string[]> = {}, format: 'text' | 'html' = 'text') {
+async function decided(content: string, patch: Partial<ThreadSettings> = {}, readers: Record<string, string[]> = {}, format: 'text' | 'html' = 'text') {
   const { ctx } = env.context({ message: textMessage(content) });
   Object.assign(ctx, { message: textMessage(content), format, settings: settings(patch), readers });
-  decideStage.run(ctx);
+  await decideStage.run(ctx);
   return ctx;
 }
 
-it('targets the thread’s and the readers’ languages, not the sender’s own, nor the source language', () => {
-  const ctx = decided('hello there', {}, { '8:acs:bob': ['de'], '8:acs:alice': ['it'] });
+it('targets the thread’s and the readers’ languages, not the sender’s own, nor the source language', async () => {
+  const ctx = await decided('hello there', {}, { '8:acs:bob': ['de'], '8:acs:alice': ['it'] });
   expect(ctx.targets.sort()).toEqual(['de', 'es', 'fr']);
   expect(ctx.sourceLanguage).toBe('en');
   expect(ctx.deps.recentTargets.get('thread-1')).toEqual(ctx.targets);
-  expect(decided('hola que tal').targets).toEqual(['fr']);
+  expect((await decided('hola que tal')).targets).toEqual(['fr']);
 });
 
-it('targets nothing in an analysis-only thread or for a message with nothing to translate', () => {
-  expect(decided('hello', { mode: 'analyze' }).targets).toEqual([]);
-  expect(decided('https://example.com').targets).toEqual([]);
+it('targets nothing in an analysis-only thread or for a message with nothing to translate', async () => {
+  expect((await decided('hello', { mode: 'analyze' })).targets).toEqual([]);
+  expect((await decided('https://example.com')).targets).toEqual([]);
 });
 
-it('keeps the plain text of an HTML message for detection and analysis', () => {
-  expect(decided('<p>hello <b>there</b></p>', {}, {}, 'html').plain).toBe('hello there');
+it('keeps the plain text of an HTML message for detection and analysis', async () => {
+  expect((await decided('<p>hello <b>there</b></p>', {}, {}, 'html')).plain).toBe('hello there');
 });

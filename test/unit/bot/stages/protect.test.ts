@@ -10,24 +10,24 @@ const settings = (glossary = { keep: [] as string[], terms: {} }): ThreadSetting
   threadId: 'thread-1', languages: ['es'], mode: 'translate', analysis: 'negative', enabled: true, addedOn: 0, glossary,
 });
 
-it('swaps mentions, code and URLs for tokens when there is something to translate', () => {
+it('swaps mentions, code and URLs for tokens when there is something to translate', async () => {
   const { ctx } = env.context({});
   Object.assign(ctx, { message: textMessage('see `npm test` at https://example.com'), format: 'text', targets: ['es'], settings: settings() });
-  protectStage.run(ctx);
+  await protectStage.run(ctx);
   expect(ctx.protected).toEqual({ text: 'see ⟦0⟧ at ⟦1⟧', placeholders: ['`npm test`', 'https://example.com'] });
 });
 
-it('finds the glossary terms in the text, never inside a URL or code', () => {
+it('finds the glossary terms in the text, never inside a URL or code', async () => {
   const { ctx } = env.context({});
   const glossary = { keep: ['Acme Cloud'], terms: { es: { ticket: 'incidencia' }, fr: { ticket: 'ticket' } } };
   Object.assign(ctx, { message: textMessage('Open a Ticket for acme cloud at https://acme.cloud/ticket'), format: 'text', targets: ['es'], settings: settings(glossary) });
-  protectStage.run(ctx);
+  await protectStage.run(ctx);
   expect(ctx.glossary).toEqual({ keep: ['acme cloud'], terms: { es: [['Ticket', 'incidencia']] } });
 });
 
-it('does nothing without target languages', () => {
+it('does nothing without target languages', async () => {
   const { ctx } = env.context({});
   Object.assign(ctx, { message: textMessage('hello'), format: 'text', targets: [] });
-  protectStage.run(ctx);
+  await protectStage.run(ctx);
   expect(ctx.protected).toBeUndefined();
 });
