@@ -1,6 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
 import type { ThreadSettings } from '../../../../src/bot/settings-store.js';
 import { decideStage } from '../../../../src/bot/worker/stages/decide.js';
+import { InlineTextWork } from '../../../../src/bot/text-work/text-work.js';
+import { WorkerBudgetError } from '../../../../src/lib/worker-pool.js';
 import { stageEnv, textMessage } from '../../../support/stage-context.js';
 
 const env = stageEnv('decide');
@@ -32,4 +34,13 @@ it('targets nothing in an analysis-only thread or for a message with nothing to 
 
 it('keeps the plain text of an HTML message for detection and analysis', async () => {
   expect((await decided('<p>hello <b>there</b></p>', {}, {}, 'html')).plain).toBe('hello there');
+});
+
+it('skips a message whose text work ran past its budget, with the reason', async () => {
+  const text = new InlineTextWork(() => ({ language: 'en', confidence: 1 }));
+  text.inspect = () => Promise.reject(new WorkerBudgetError(2000));
+  const { ctx } = env.context({ message: textMessage('a@a@a@a@') }, { text });
+  Object.assign(ctx, { message: textMessage('a@a@a@a@'), format: 'text', settings: settings(), readers: {} });
+  expect(await decideStage.run(ctx)).toEqual({ outcome: 'skipped: text work over its 2000 ms budget' });
+  expect(ctx.targets).toEqual([]);
 });
