@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BotAdmin } from '../../src/bot/bot-admin.js';
+import type { ProviderName } from '../../src/providers/types.js';
 import { Bot } from '../../src/bot/bot.js';
 import { invitePerson } from '../../src/bot/invite.js';
 import { JOB } from '../../src/bot/queue/jobs.js';
@@ -46,7 +47,7 @@ export interface DashboardStack {
 }
 
 /** A real backend, a bot on real Redis (unique prefix) with a fake provider, and a dashboard server. */
-export async function startDashboardStack(opts: { attempts?: number } = {}): Promise<DashboardStack> {
+export async function startDashboardStack(opts: { attempts?: number; engine?: ProviderName } = {}): Promise<DashboardStack> {
   const chunks: string[] = [];
   const sink = new Writable({ write: (c, _e, cb) => (chunks.push(String(c)), cb()) });
   const logger: Logger = createLogger('debug', sink);
@@ -63,7 +64,7 @@ export async function startDashboardStack(opts: { attempts?: number } = {}): Pro
     attempts: opts.attempts ?? 2,
     workerOptions: { metrics: { maxDataPoints: 60 * 24 } },
   }).start();
-  const botAdmin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys);
+  const botAdmin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys, 'parley', opts.engine);
   const metrics = new Metrics();
   metrics.attachBot(bot);
   metrics.trackConnections(() => backend.realtime.connections);

@@ -7,6 +7,26 @@ import { threadPanel } from './thread-panel.js';
 const MODES = ['translate', 'analyze', 'both'];
 const POLICIES = ['negative', 'all', 'none'];
 const langs = (text) => text.split(/[\s,;]+/).map((l) => l.trim()).filter(Boolean);
+const FORMALITIES = ['auto', 'formal', 'informal'];
+const list = (text) => text.split(/[;\n]+/).map((t) => t.trim()).filter(Boolean);
+
+// The glossary as editable text: keep terms "Acme Cloud; Jira", fixed translations "es:ticket=incidencia; …".
+const keepText = (g) => (g?.keep ?? []).join('; ');
+const termsText = (g) =>
+  Object.entries(g?.terms ?? {})
+    .flatMap(([l, entries]) => Object.entries(entries).map(([s, t]) => `${l}:${s}=${t}`))
+    .join('; ');
+function parseTerms(text) {
+  const terms = {};
+  for (const item of list(text)) {
+    const m = /^([A-Za-z-]{2,16}):([^=]+)=(.+)$/.exec(item);
+    if (!m) throw new Error(`"${item}" should look like es:ticket=incidencia`);
+    (terms[m[1].toLowerCase()] ??= {})[m[2].trim()] = m[3].trim();
+  }
+  return terms;
+}
+// Formality per language (an object) is shown as JSON and sent back unchanged unless edited.
+const formalityText = (f) => (typeof f === 'string' || f == null ? (f ?? 'auto') : JSON.stringify(f));
 let shown = '';
 /** The last list rendered, so opening a thread re-renders at once. */
 let last = { threads: [], refresh: () => {} };
@@ -34,20 +54,33 @@ function threadRow(t, refresh) {
     el('td', {}, select('mode', MODES, t.mode, ro)),
     el('td', {}, select('analysis', POLICIES, t.analysis, ro)),
     el('td', {}, el('input', { type: 'checkbox', name: 'enabled', checked: t.enabled, disabled: ro, 'aria-label': 'Enabled' })),
+    el(
+      'td',
+      { class: 'quality' },
+      el('input', { name: 'keep', value: keepText(t.glossary), disabled: ro, placeholder: 'Acme Cloud; Jira', 'aria-label': 'Never translate' }),
+      el('input', { name: 'terms', value: termsText(t.glossary), disabled: ro, placeholder: 'es:ticket=incidencia', 'aria-label': 'Fixed translations' }),
+      el('input', { name: 'formality', value: formalityText(t.formality), disabled: ro, list: 'formalities', size: 8, 'aria-label': 'Formality' }),
+      el('input', { name: 'context', type: 'number', min: 0, max: 10, value: t.context ?? 3, disabled: ro, 'aria-label': 'Context messages' }),
+    ),
     el('td', {}, fmtTime(t.addedOn)),
     actions,
   );
   const value = (name) => row.querySelector(`[name="${name}"]`);
   const here = () => ({ key: `thread:${t.threadId}`, anchor: document.querySelector(`tr[data-thread-id="${CSS.escape(t.threadId)}"] td.actions button:last-of-type`) });
   const save = action(
-    () =>
-      api('PATCH', '/dashboard/api/threads', {
+    () => {
+      const formality = value('formality').value.trim();
+      return api('PATCH', '/dashboard/api/threads', {
         threadId: t.threadId,
         languages: langs(value('languages').value),
         mode: value('mode').value,
         analysis: value('analysis').value,
         enabled: value('enabled').checked,
-      }),
+        glossary: { keep: list(value('keep').value), terms: parseTerms(value('terms').value) },
+        formality: formality.startsWith('{') ? JSON.parse(formality) : formality || 'auto',
+        context: Number(value('context').value || 0),
+      });
+    },
     (s) => `Saved: ${s.languages.length ? s.languages.join(', ') : 'no languages'} · ${s.mode} · analysis ${s.analysis} · ${s.enabled ? 'on' : 'off'}.`,
     () => ((row.dataset.dirty = ''), (shown = ''), refresh()),
     here,
@@ -78,7 +111,7 @@ function detailRow(threadId) {
   const slot = p.panel.querySelector('.note-slot');
   const note = p.note();
   if (slot && note && !slot.firstChild) slot.append(note);
-  return el('tr', { class: 'detail', 'data-detail-for': threadId }, el('td', { colspan: 7 }, p.panel));
+  return el('tr', { class: 'detail', 'data-detail-for': threadId }, el('td', { colspan: 8 }, p.panel));
 }
 
 /** Renders the thread list, unless nothing changed or the user is editing a row; opened threads reload their messages. */
@@ -103,9 +136,10 @@ function draw(container, threads, refresh) {
     el(
       'table',
       { class: 'threads' },
-      el('thead', {}, el('tr', {}, ['Thread', 'Languages', 'Mode', 'Analysis', 'On', 'Added', ''].map((h) => el('th', {}, h)))),
+      el('thead', {}, el('tr', {}, ['Thread', 'Languages', 'Mode', 'Analysis', 'On', 'Glossary · formality · context', 'Added', ''].map((h) => el('th', {}, h)))),
       el('tbody', {}, threads.flatMap((t) => [threadRow(t, refresh), open.has(t.threadId) && detailRow(t.threadId)])),
     ),
+    el('datalist', { id: 'formalities' }, FORMALITIES.map((f) => el('option', { value: f }))),
   );
 }
 
