@@ -18,6 +18,8 @@ export interface JobRow {
   attemptsMade: number;
   /** What the job did (its return value's `outcome`), for completed jobs. */
   outcome?: string;
+  /** Each language's state (`ready`, `skipped:…`, `failed:…`), for jobs that posted translations. */
+  states?: Record<string, string>;
   failedReason?: string;
   enqueuedAt?: number;
   processedOn?: number;
@@ -43,11 +45,19 @@ function row(job: Job): JobRow {
     origin: data.origin === 'backfill' ? 'backfill' : typeof data.retriedAt === 'number' ? 'retried' : 'live',
     attemptsMade: job.attemptsMade,
     outcome: str((job.returnvalue as { outcome?: unknown } | null)?.outcome),
+    states: strings((job.returnvalue as { states?: unknown } | null)?.states),
     failedReason: job.failedReason || undefined,
     enqueuedAt: typeof data.enqueuedAt === 'number' ? data.enqueuedAt : undefined,
     processedOn: job.processedOn,
     finishedOn: job.finishedOn,
   };
+}
+
+/** A record of strings, or undefined (a return value is only as typed as the worker that wrote it). */
+function strings(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /** The newest `limit` jobs in `state`, newest first, each with its thread's topic when `topics` has it. */

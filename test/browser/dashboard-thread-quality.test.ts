@@ -28,7 +28,7 @@ it('edits a thread’s glossary, formality and context, and says what the offlin
   await page.fill('#credential', stack.creds.admin);
   await Promise.all([page.waitForURL(`${stack.url}/dashboard`), page.click('button[type=submit]')]);
 
-  const { threadId } = await threadWithBot(stack, 'Support', { languages: ['es'], glossary: { keep: ['Acme Cloud'] } });
+  const { alice, threadId } = await threadWithBot(stack, 'Support', { languages: ['es'], glossary: { keep: ['Acme Cloud'] } });
   const row = page.locator(`tr[data-thread-id="${threadId}"]`);
   await row.waitFor();
   await expect(row.locator('input[name=keep]').inputValue()).resolves.toBe('Acme Cloud');
@@ -46,6 +46,10 @@ it('edits a thread’s glossary, formality and context, and says what the offlin
     formality: 'formal',
     context: 2,
   });
+
+  // The fake engine ignores the glossary: the check catches it and the job list shows the state.
+  stack.backend.chat.sendMessage(alice, threadId, { content: 'Please open a ticket for Acme Cloud today.', type: 'text' });
+  await page.locator('#recent-jobs', { hasText: 'es failed:"ticket" was not translated as "incidencia"' }).waitFor();
 
   await row.locator('input[name=terms]').fill('ticket=incidencia');
   await row.getByRole('button', { name: 'Save' }).click();

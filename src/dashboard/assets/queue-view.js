@@ -53,7 +53,8 @@ function failedTable(jobs, refresh) {
 function recentTable(jobs) {
   if (!jobs.length) return el('p', { class: 'empty' }, 'Nothing processed yet.');
   return jobsTable('recent-jobs', ['Outcome', 'Finished', 'Took'], jobs, (j) => [
-    el('td', {}, j.outcome ?? '–'),
+    // Each language's state: "posted · es ready · fr failed:the answer is in German, not French".
+    el('td', {}, [j.outcome ?? '–', ...Object.entries(j.states ?? {}).map(([l, st]) => `${l} ${st}`)].join(' · ')),
     el('td', {}, fmtTime(j.finishedOn)),
     el('td', {}, j.processedOn && j.finishedOn ? fmtMs(j.finishedOn - j.processedOn) : '–'),
   ]);

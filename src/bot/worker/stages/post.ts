@@ -31,6 +31,6 @@ export const postStage: Stage = {
     await ctx.cacheWrite;
     const languages = Object.keys(ctx.translations);
     log.info({ how, languages }, 'bot post');
-    return { outcome: how, languages, modelMs: ctx.modelMs, modelCalls: ctx.modelCalls };
+    return { outcome: how, languages, modelMs: ctx.modelMs, modelCalls: ctx.modelCalls, ...(Object.keys(ctx.states).length ? { states: ctx.states } : {}) };
   },
 };
