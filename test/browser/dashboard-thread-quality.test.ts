@@ -39,7 +39,8 @@ it('edits a thread’s glossary, formality and context, and says what the offlin
   await row.locator('input[name=formality]').fill('formal');
   await row.locator('input[name=context]').fill('2');
   await row.getByRole('button', { name: 'Save' }).click();
-  await page.locator('#status', { hasText: 'no formal or informal register' }).waitFor();
+  const note = page.locator(`[data-note="thread:${threadId}"]`);
+  await note.filter({ hasText: 'no formal or informal register' }).waitFor();
   await eventually(async () => (await stack.bot.settings.get(threadId))?.context === 2);
   expect(await stack.bot.settings.get(threadId)).toMatchObject({
     glossary: { keep: ['Acme Cloud', 'Jira'], terms: { es: { ticket: 'incidencia' } } },
@@ -53,6 +54,6 @@ it('edits a thread’s glossary, formality and context, and says what the offlin
 
   await row.locator('input[name=terms]').fill('ticket=incidencia');
   await row.getByRole('button', { name: 'Save' }).click();
-  await page.locator('#status', { hasText: 'should look like es:ticket=incidencia' }).waitFor();
+  await note.filter({ hasText: 'should look like es:ticket=incidencia' }).waitFor();
   await context.close();
 }, 120_000);
