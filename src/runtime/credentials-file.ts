@@ -37,13 +37,16 @@ export function formatCredentials(c: Credentials): string {
 /**
  * Writes the credentials to `<dataDir>/credentials`, owner-only (0600, replaced whole), and returns
  * its path: the start-up banner points there instead of printing secrets into collected logs.
+ * With `keyFromEnvironment` (PARLEY_ACCESS_KEY is set, so the key is kept elsewhere, say a secret
+ * store) the file does not put the key on disk: the connection string names the variable instead.
  */
-export function writeCredentialsFile(dataDir: string, c: Credentials): string {
+export function writeCredentialsFile(dataDir: string, c: Credentials, { keyFromEnvironment = false }: { keyFromEnvironment?: boolean } = {}): string {
   privateDir(dataDir);
   const file = credentialsPath(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
   const header = '# parley credentials: secret, readable by this user only. Print them with `npx parley credentials`.\n';
-  fs.writeFileSync(tmp, `${header}${formatCredentials(c)}\n`, { mode: PRIVATE_FILE_MODE });
+  const shown = keyFromEnvironment ? { ...c, connectionString: `${c.connectionString.replace(/accesskey=.*$/, 'accesskey=')}<the value of PARLEY_ACCESS_KEY>` } : c;
+  fs.writeFileSync(tmp, `${header}${formatCredentials(shown)}\n`, { mode: PRIVATE_FILE_MODE });
   fs.renameSync(tmp, file);
   return file;
 }

@@ -16,7 +16,7 @@ export async function chatCommand(config: Config): Promise<void> {
   botUrl.protocol = 'http:';
   botUrl.port = String(config.bot.port);
   const creds = credentialsFor(backend.url, backend.accessKey, botUrl.origin);
-  const [connectionLine, , credentialsLine] = credentialLines(creds, writeCredentialsFile(config.dataDir, creds), out);
+  const [connectionLine, , credentialsLine] = credentialLines(creds, writeCredentialsFile(config.dataDir, creds, { keyFromEnvironment: Boolean(config.accessKey) }), out);
   out.write(`${connectionLine}\n${credentialsLine}\n`);
   if (backend.certFile && config.tls.mode === 'self-signed') {
     out.write(`TLS: self-signed development certificate. Trust it with NODE_EXTRA_CA_CERTS=${backend.certFile}\n`);

@@ -39,7 +39,7 @@ export async function upCommand(config: Config): Promise<void> {
   const bot = await startBot(config, logger, { chatUrl: backend.url, accessKey: backend.accessKey, tls: trust, redisUrl: redis.url, listen: true, work: true }, holder);
   metrics.attachBot(bot);
   const creds = credentialsFor(backend.url, backend.accessKey);
-  const credsFile = writeCredentialsFile(config.dataDir, creds);
+  const credsFile = writeCredentialsFile(config.dataDir, creds, { keyFromEnvironment: Boolean(config.accessKey) });
   const [connectionLine, dashboardLine, credentialsLine] = credentialLines(creds, credsFile, process.stdout);
   const lines = [
     'parley is up',

@@ -126,6 +126,19 @@ describe('secrets on stdout', { timeout: 180_000 }, () => {
     expect(text).toContain(creds.read);
   });
 
+  it('does not put an access key given in PARLEY_ACCESS_KEY on disk: the file names the variable', async () => {
+    const dataDir = tempDir();
+    const key = Buffer.alloc(32, 9).toString('base64');
+    const run = start(['chat'], chatEnv(dataDir, { PARLEY_ACCESS_KEY: key }), { tty: false });
+    const file = /credentials:\s+(\S+)/.exec(await run.waitFor(/^ {2}credentials: /))![1]!;
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain(key);
+    expect(text).toMatch(/connection string:\s+endpoint=http:\/\/127\.0\.0\.1:\d+\/;accesskey=<the value of PARLEY_ACCESS_KEY>/);
+    expect(text).toContain(dashboardCredentials(key).admin);
+    expect(fs.existsSync(path.join(dataDir, 'access-key'))).toBe(false);
+    expect(run.out()).not.toContain(key);
+  });
+
   it('parley chat on a terminal shows the connection string to the person reading it', async () => {
     const dataDir = tempDir();
     const run = start(['chat'], chatEnv(dataDir), { tty: true });
