@@ -264,6 +264,13 @@ describe('threads', () => {
     await expect(betaItem.getAttribute('aria-current')).resolves.toBe('true');
     await expect(betaItem.locator('.unread').count()).resolves.toBe(0);
     await expect(tab.page.locator(`.thread[data-thread-id="${alpha.threadId}"]`).locator('.unread').count()).resolves.toBe(0);
+    // A thread deleted elsewhere leaves the list.
+    const gamma = await stack.thread('Gamma', [{ name: 'Max', reads: [] }]);
+    stack.backend.chat.addParticipants({ admin: true }, gamma.threadId, [{ rawId: jon.userId, displayName: 'Jon' }]);
+    const gammaItem = tab.page.locator(`.thread[data-thread-id="${gamma.threadId}"]`);
+    await gammaItem.waitFor();
+    stack.backend.chat.deleteThread(gamma.people[0]!.userId, gamma.threadId);
+    await gammaItem.waitFor({ state: 'detached' });
   }, 120_000);
 });
 

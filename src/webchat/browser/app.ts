@@ -165,6 +165,11 @@ export class ChatApp {
         this.titles.set(threadId, { ...(this.titles.get(threadId) ?? {}), topic });
         break;
       }
+      case 'chatThreadDeleted':
+        this.titles.delete(threadId);
+        if (store === this.active) this.notice('This thread was deleted; its history is gone.', 'error');
+        else this.threads.delete(threadId);
+        break;
       case 'chatThreadCreated':
         void this.guard(this.loadThreadList()).then(() => this.render());
         return;
