@@ -27,7 +27,7 @@ export const contextStage: Stage = {
     const { deps, data } = ctx;
     if (!ctx.targets.length || !engineHonours(deps.provider.name).context) return;
     const wanted = qualityOf(needs(ctx.settings, 'settings')).context;
-    if (wanted === 0 || (ctx.plain.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) > SHORT_MESSAGE_WORDS) return;
+    if (wanted === 0 || !isShort(ctx.plain)) return;
     const earlier: ContextMessage[] = [];
     let scanned = 0;
     const limit = wanted + SCAN_EXTRA;
@@ -41,6 +41,9 @@ export const contextStage: Stage = {
     if (earlier.length) ctx.context = earlier.reverse();
   },
 };
+
+/** At most {@link SHORT_MESSAGE_WORDS} words (a long text is not even counted). */
+const isShort = (text: string) => text.length <= 40 * SHORT_MESSAGE_WORDS && (text.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) <= SHORT_MESSAGE_WORDS;
 
 /** A message's plain text when a person wrote it as chat, else `null`. */
 function contextText(m: WireMessage, botId: string): string | null {

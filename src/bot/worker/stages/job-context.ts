@@ -174,8 +174,3 @@ export function needs<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`pipeline order: ${what} is not set yet`);
   return value;
 }
-
-/** Whether this is the job's last attempt (a failed check is then reported, not retried). */
-export function isLastAttempt(ctx: JobContext): boolean {
-  return ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
-}
