@@ -83,7 +83,7 @@ async function startBotProcess(): Promise<{ child: ChildProcess; botId: string }
 }
 
 const commands = async (): Promise<number> => Number(/total_commands_processed:(\d+)/.exec(await probe.info('stats'))![1]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Redis commands per second over `seconds`, not counting the two INFO calls that measure it. */
 async function commandsPerSecond(seconds: number, during: () => Promise<void> = () => sleep(seconds * 1000)): Promise<number> {

@@ -14,7 +14,28 @@ export interface ListenerOptions {
   logger: Logger;
   /** First delay before a failed intake is retried by a catch-up. @defaultValue 500 */
   retryDelayMs?: number;
+  /**
+   * Brings back jobs that failed for a transient reason; run after every catch-up and
+   * reconciliation (see reviveFailed).
+   */
+  revive?: () => Promise<unknown>;
+  /** Period of the reconciliation safety net (ms); 0 = none. @defaultValue 0 */
+  reconcileMs?: number;
+  /**
+   * Threads whose cursor moved within this long are reconciled every period, the others every
+   * {@link FULL_RECONCILE_EVERY}th. @defaultValue 24 hours
+   */
+  activeWindowMs?: number;
 }
+
+/** Every this many reconciliations, every served thread is checked, idle ones included. */
+export const FULL_RECONCILE_EVERY = 10;
+/**
+ * A reconciliation re-reads from this long before a thread's cursor, so a change whose event alone
+ * was lost while later ones arrived (the cursor already past it) is found too. Already enqueued
+ * changes are no-ops (job ids are deterministic).
+ */
+export const RECONCILE_LOOKBACK_MS = 60_000;
 
 type P = Record<string, unknown>;
 const userOf = (id: unknown): string | undefined => (id as { communicationUserId?: string } | undefined)?.communicationUserId;
@@ -36,6 +57,9 @@ export class Listener {
   private stopped = false;
   /** Set while an intake failed and the next catch-up has not succeeded yet. */
   private behind = false;
+  private reconcileTimer?: NodeJS.Timeout;
+  private reconciling?: Promise<number>;
+  private reconciles = 0;
 
   constructor(private readonly o: ListenerOptions) {
     this.retryDelay = o.retryDelayMs ?? 500;
@@ -62,6 +86,47 @@ export class Listener {
     const next = Promise.all([this.barrier, ...this.threads.values()]).then(run, run);
     this.barrier = next;
     return next;
+  }
+
+  /** Starts the periodic reconciliation (`reconcileMs`), if configured. */
+  startReconciling(): void {
+    const ms = this.o.reconcileMs ?? 0;
+    if (ms <= 0 || this.reconcileTimer) return;
+    this.reconcileTimer = setInterval(() => void this.reconcile().catch(() => undefined), ms);
+    this.reconcileTimer.unref();
+  }
+
+  /**
+   * One pass of the safety net that bounds how long a missed event stays unprocessed, whatever
+   * lost it: each thread with recent activity (all threads every {@link FULL_RECONCILE_EVERY}th pass)
+   * is listed from its cursor (less {@link RECONCILE_LOOKBACK_MS}) and what it shows is enqueued;
+   * then failed jobs with a transient reason are brought back. Live frames are not held up: every
+   * enqueue is idempotent and cursors only move forward. Resolves with the changes found past the
+   * cursors (events that never arrived).
+   */
+  reconcile(): Promise<number> {
+    this.reconciling ??= this.reconcileAll().finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async reconcileAll(): Promise<number> {
+    const full = this.reconciles++ % FULL_RECONCILE_EVERY === 0;
+    const activeSince = Date.now() - (this.o.activeWindowMs ?? 24 * 3600_000);
+    let missed = 0;
+    try {
+      for (const threadId of await this.o.settings.threadIds()) {
+        if (this.stopped) break;
+        const cursor = await this.o.settings.cursor(threadId);
+        if (!full && (cursor === null || cursor < activeSince)) continue;
+        missed += await this.catchUpThread(threadId, RECONCILE_LOOKBACK_MS);
+      }
+      // Past the cursor: events lost, or (under load) still on their way; enqueuing them is harmless.
+      if (missed) this.o.logger.info({ count: missed }, 'reconciliation enqueued changes the listener had not taken in');
+      await this.o.revive?.();
+    } catch (err) {
+      this.o.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'reconciliation failed; next period retries');
+    }
+    return missed;
   }
 
   private async take(frame: RealtimeFrame): Promise<void> {
@@ -142,28 +207,36 @@ export class Listener {
       for (const threadId of ids) await this.catchUpThread(threadId);
       this.behind = false;
       this.retryDelay = this.o.retryDelayMs ?? 500;
+      // Back after an outage: jobs that failed for a transient reason meanwhile go again.
+      await this.o.revive?.().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'could not bring failed jobs back'));
     } catch (err) {
       this.fallBehind(err, 'catch-up failed; retrying');
     }
   }
 
-  private async catchUpThread(threadId: string): Promise<void> {
+  /** Enqueues what the thread shows from its cursor (less `lookbackMs`); returns the changes past the cursor. */
+  private async catchUpThread(threadId: string, lookbackMs = 0): Promise<number> {
     const settings = await this.o.settings.get(threadId);
-    if (!settings) return;
+    if (!settings) return 0;
     const cursor = (await this.o.settings.cursor(threadId)) ?? settings.addedOn;
     const changes: MessageChange[] = [];
     try {
-      for await (const m of this.o.client.listMessages(threadId, { startTime: new Date(cursor) })) {
+      for await (const m of this.o.client.listMessages(threadId, { startTime: new Date(Math.max(settings.addedOn, cursor - lookbackMs)) })) {
         const change = changeOf(threadId, m, this.o.botId);
         if (change) changes.push(change);
       }
     } catch (err) {
-      if (err instanceof ChatApiError && (err.status === 403 || err.status === 404)) return this.left(threadId);
+      if (err instanceof ChatApiError && (err.status === 403 || err.status === 404)) {
+        await this.left(threadId);
+        return 0;
+      }
       throw err;
     }
     changes.sort((a, b) => a.changedAt - b.changedAt);
     for (const change of changes) await this.o.intake.enqueue(change);
-    if (changes.length) this.o.logger.info({ threadId, count: changes.length }, 'caught up');
+    const beyond = changes.filter((c) => c.changedAt > cursor).length;
+    if (beyond) this.o.logger.info({ threadId, count: beyond }, 'caught up');
+    return beyond;
   }
 
   private async serves(threadId: string): Promise<boolean> {
@@ -192,6 +265,7 @@ export class Listener {
   close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    return Promise.all([this.barrier, ...this.threads.values()]).then(() => undefined);
+    clearInterval(this.reconcileTimer);
+    return Promise.all([this.barrier, this.reconciling, ...this.threads.values()]).then(() => undefined);
   }
 }

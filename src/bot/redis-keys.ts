@@ -36,6 +36,10 @@ export class RedisKeys {
   commands(threadId: string): string {
     return `${this.prefix}:commands:${threadId}`;
   }
+  /** How often a failed job was brought back automatically (see reviveFailed). */
+  revived(jobId: string): string {
+    return `${this.prefix}:revived:${jobId}`;
+  }
   cache(hash: string): string {
     return `${this.prefix}:cache:${hash}`;
   }

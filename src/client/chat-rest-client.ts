@@ -1,7 +1,8 @@
 import { createHttpFetch, httpFetch } from '../lib/http-fetch.js';
 import type { TlsTrust } from '../lib/tls-trust.js';
 import { describeConnectionError } from './connection-error.js';
-import { ChatApiError, toChatApiError } from './errors.js';
+import { ChatApiError, isChatUnavailable, toChatApiError } from './errors.js';
+import type { Dependency } from '../lib/dependency.js';
 import type { TokenManager } from './token-manager.js';
 
 const API = '2025-03-15';
@@ -36,6 +37,8 @@ export interface RestClientOptions {
   /** Tries for 429/503 answers, waiting their Retry-After (like the SDK's own policy). @defaultValue 3 */
   maxRetries?: number;
   timeoutMs?: number;
+  /** Told every call's outcome, so the bot knows when the backend is away (and holds its work). */
+  health?: Dependency;
 }
 
 /**
@@ -122,6 +125,18 @@ export class ChatRestClient {
   }
 
   private async call<T = void>(method: string, pathOrUrl: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    try {
+      const out = await this.attempt<T>(method, pathOrUrl, body, contentType);
+      this.options.health?.succeeded();
+      return out;
+    } catch (err) {
+      if (isChatUnavailable(err)) this.options.health?.failed(err);
+      else if (err instanceof ChatApiError) this.options.health?.succeeded(); // it answered
+      throw err;
+    }
+  }
+
+  private async attempt<T>(method: string, pathOrUrl: string, body: unknown, contentType: string): Promise<T> {
     const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${this.base}${pathOrUrl}`;
     const maxRetries = this.options.maxRetries ?? 3;
     for (let attempt = 0; ; attempt++) {

@@ -53,6 +53,14 @@ export interface Config {
     textThreads: number;
     /** Longest one message's text work may run, in ms, before it is abandoned. */
     textBudgetMs: number;
+    /** BullMQ lock of an active job (renewed every half); a dead worker's jobs are free this long after. */
+    lockMs: number;
+    /** How often workers look for jobs whose lock expired (stalled). */
+    stalledCheckMs: number;
+    /** Period of the reconciliation safety net; 0 = off. */
+    reconcileMs: number;
+    /** How long a job may be held while the chat backend or the model is away. */
+    holdDeadlineMs: number;
   };
   model: {
     provider: 'auto' | 'openai' | 'local';
@@ -129,6 +137,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       detectThreshold: e.PARLEY_DETECT_THRESHOLD,
       textThreads: e.PARLEY_TEXT_THREADS,
       textBudgetMs: e.PARLEY_TEXT_BUDGET_MS,
+      lockMs: e.PARLEY_BOT_LOCK_MS,
+      stalledCheckMs: e.PARLEY_BOT_STALLED_CHECK_MS,
+      reconcileMs: e.PARLEY_RECONCILE_MS,
+      holdDeadlineMs: e.PARLEY_HOLD_DEADLINE_MS,
     },
     model: {
       provider: e.PARLEY_PROVIDER,

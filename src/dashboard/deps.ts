@@ -1,6 +1,7 @@
 import type { BotAdmin } from '../bot/bot-admin.js';
 import type { Bot } from '../bot/bot.js';
 import { ApiError } from '../chat/errors.js';
+import type { DependencyStatus } from '../lib/dependency.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 
@@ -26,6 +27,8 @@ export interface DashboardDeps {
    * web chat link `parley invite` prints; absent, the dashboard cannot invite (501).
    */
   invite?: (request: InviteInput) => Promise<{ link: string; name: string; userId: string }>;
+  /** The chat backend's and the model's state (up / down since …), shown by `/readyz` and the dashboard. */
+  dependencies?: () => DependencyStatus[];
   /** How long a login lasts. @defaultValue 12 hours */
   sessionTtlMs?: number;
   /** Poll interval of the page (ms). @defaultValue 2000 */

@@ -3,7 +3,8 @@ import type { DashboardDeps } from './deps.js';
 
 /**
  * `/healthz` (the process is up), `/readyz` (every readiness check passes; 503 naming the failing
- * ones otherwise) — both public, for probes — and `/metrics` (Prometheus text; any dashboard
+ * ones otherwise; plus the chat backend's and the model's state, e.g. down since …) — both public,
+ * for probes — and `/metrics` (Prometheus text; any dashboard
  * credential, e.g. a scraper's `Authorization: Bearer <read-only credential>`).
  */
 export function healthRoutes(deps: DashboardDeps) {
@@ -17,7 +18,9 @@ export function healthRoutes(deps: DashboardDeps) {
         checks = { readiness: false };
       }
       const ready = Object.values(checks).every(Boolean);
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+      // Shown, not judged: a model that is away holds work but does not make the process unready.
+      const dependencies = deps.dependencies?.() ?? [];
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks, dependencies });
     });
     app.get('/metrics', async (_request, reply) => {
       const bot = deps.bot();

@@ -53,6 +53,7 @@ ${section(
   'Queue',
   `<div class="toolbar" id="queue-toolbar"><span id="queue-state" class="badge"></span>
 <button id="pause" class="admin-only" type="button">Pause</button><button id="resume" class="admin-only" type="button">Resume</button></div>
+<p id="dependencies" class="outage" role="alert" hidden></p>
 <div id="counts" class="cards"></div><div id="rates" class="cards"></div>
 <div class="charts"><figure><figcaption>Jobs per minute, last hour</figcaption><div id="chart-throughput" class="chart"></div>
 <p class="legend"><span class="key bar-ok"></span>completed <span class="key bar-failed"></span>failed</p></figure>

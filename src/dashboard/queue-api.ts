@@ -12,7 +12,7 @@ const jobBody = z.object({ id: z.string().min(1).max(1024) });
 
 /**
  * The queue's JSON API: `GET /dashboard/api/overview` (counts, throughput, latency percentiles, model
- * usage, failed and recent jobs) and the admin actions `POST /dashboard/api/jobs/retry|discard`
+ * usage, failed and recent jobs, the chat backend's and the model's state) and the admin actions `POST /dashboard/api/jobs/retry|discard`
  * `{id}`, `POST /dashboard/api/jobs/retry-failed`, `POST /dashboard/api/queue/pause|resume`.
  */
 export function queueApi(deps: DashboardDeps, topics: TopicCache = topicCache()) {
@@ -26,7 +26,7 @@ export function queueApi(deps: DashboardDeps, topics: TopicCache = topicCache())
         jobRows(bot.queue, 'failed', 20, names),
         jobRows(bot.queue, 'completed', 10, names),
       ]);
-      return { role: request.dashboard?.role, pollMs: deps.pollMs ?? 2000, snapshot, failed, recent };
+      return { role: request.dashboard?.role, pollMs: deps.pollMs ?? 2000, snapshot, failed, recent, dependencies: bot.dependencies() };
     });
 
     const failedJob = async (id: string) => {

@@ -119,3 +119,12 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
   if (Number.isFinite(date)) return Math.max(0, date - now);
   return undefined;
 }
+
+/**
+ * Whether a provider failure means the model API is away (unreachable, timing out, answering 5xx)
+ * rather than this request being a problem: the queue then holds work instead of spending attempts.
+ */
+export function isProviderUnavailable(err: unknown): boolean {
+  if (!(err instanceof ProviderTransientError)) return false;
+  return err.code === PROVIDER_ERROR_CODES.connection || err.code === PROVIDER_ERROR_CODES.timeout || (err.code === PROVIDER_ERROR_CODES.serverError && (err.status ?? 500) >= 500);
+}

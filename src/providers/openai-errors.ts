@@ -14,18 +14,22 @@ import {
   parseRetryAfter,
 } from './errors.js';
 
-/** Turns anything thrown by an `openai` client call into a {@link ProviderError}. */
-export function toProviderError(error: unknown, now = Date.now()): ProviderError {
+/**
+ * Turns anything thrown by an `openai` client call into a {@link ProviderError}; `endpoint` (the
+ * API's base URL) is named in the messages of failures to reach it.
+ */
+export function toProviderError(error: unknown, now = Date.now(), endpoint?: string): ProviderError {
+  const api = endpoint ? `the model API at ${endpoint}` : 'the model API';
   if (error instanceof ProviderError) return error;
   if (error instanceof OpenAI.APIUserAbortError) {
     return new ProviderTransientError(C.aborted, 'The model call was aborted by the caller.', { cause: error });
   }
   // Subclass before its parent: a timeout is also an APIConnectionError.
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new ProviderTransientError(C.timeout, 'The model API did not answer in time.', { cause: error });
+    return new ProviderTransientError(C.timeout, `${cap(api)} did not answer in time.`, { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return new ProviderTransientError(C.connection, `Could not reach the model API: ${error.message}`, { cause: error });
+    return new ProviderTransientError(C.connection, `Could not reach ${api}: ${error.message}`, { cause: error });
   }
   if (error instanceof LengthFinishReasonError) {
     return new ProviderPermanentError(C.outputTruncated, 'The model stopped at its token limit before finishing the answer.', {
@@ -35,12 +39,14 @@ export function toProviderError(error: unknown, now = Date.now()): ProviderError
   if (error instanceof ContentFilterFinishReasonError) {
     return new ProviderPermanentError(C.refused, 'The model API content filter blocked the answer.', { cause: error });
   }
-  if (error instanceof OpenAI.APIError) return fromStatus(error, now);
+  if (error instanceof OpenAI.APIError) return fromStatus(error, now, api);
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderTransientError(C.engineFailed, `Unexpected failure calling the model API: ${message}`, { cause: error });
 }
 
-function fromStatus(error: InstanceType<typeof OpenAI.APIError>, now: number): ProviderError {
+const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+
+function fromStatus(error: InstanceType<typeof OpenAI.APIError>, now: number, api: string): ProviderError {
   const details = { status: error.status, requestId: error.requestID ?? undefined, cause: error };
   const status = error.status ?? 0;
   if (error instanceof OpenAI.RateLimitError || status === 429) {
@@ -53,10 +59,10 @@ function fromStatus(error: InstanceType<typeof OpenAI.APIError>, now: number): P
   if (status === 404) {
     return new ProviderPermanentError(C.notFound, `The model or deployment was not found (404): ${error.message}`, details);
   }
-  if (status === 408) return new ProviderTransientError(C.timeout, 'The model API timed out the request (408).', details);
+  if (status === 408) return new ProviderTransientError(C.timeout, `${cap(api)} timed out the request (408).`, details);
   if (status === 409) return new ProviderTransientError(C.serverError, `The model API reported a conflict (409).`, details);
   if (status >= 500) {
-    return new ProviderTransientError(C.serverError, `The model API failed (${status}): ${error.message}`, details);
+    return new ProviderTransientError(C.serverError, `${cap(api)} failed (${status}): ${error.message}`, details);
   }
   if (status >= 400) {
     return new ProviderPermanentError(C.badRequest, `The model API rejected the request (${status}): ${error.message}`, details);

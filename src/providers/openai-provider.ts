@@ -15,7 +15,7 @@ import { normalizeConfidence, locateEntities } from './analysis-utils.js';
 import { PROVIDER_ERROR_CODES as C, ProviderInvalidOutputError, ProviderPermanentError } from './errors.js';
 import { detectLanguage } from './language-detector.js';
 import { languageName } from './language-codes.js';
-import { createOpenAIClient } from './openai-client.js';
+import { createOpenAIClient, DEFAULT_OPENAI_BASE_URL } from './openai-client.js';
 import type { OpenAIClientOptions } from './openai-client.js';
 import { toProviderError } from './openai-errors.js';
 import {
@@ -61,6 +61,8 @@ export class OpenAIProvider implements ModelProvider {
   readonly name: 'openai' | 'azure-openai';
   readonly model: string;
   readonly promptVersion: string;
+  /** The API's base URL (for logs, errors and the start-up banner). */
+  readonly endpoint: string;
   private readonly client: OpenAI;
   private readonly translatePrompt: PromptTemplate<(typeof TRANSLATE_V2_PLACEHOLDERS)[number]>;
   /** Version 2+ of the translate prompt: it takes a glossary, a register and context. */
@@ -84,6 +86,16 @@ export class OpenAIProvider implements ModelProvider {
     this.analyzePrompt = loadPrompt({ dir: prompts.dir, task: 'analyze', version: prompts.analyzeVersion, placeholders: ANALYZE_PLACEHOLDERS });
     this.promptVersion = `${this.translatePrompt.version}+${this.analyzePrompt.version}`;
     this.client = options.client ?? createOpenAIClient(options);
+    this.endpoint = options.azure ? options.azure.endpoint : (options.baseURL ?? DEFAULT_OPENAI_BASE_URL);
+  }
+
+  /** A cheap call that succeeds when the API answers: lists the models (one attempt, no retries). */
+  async probe(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client.models.list({ signal, maxRetries: 0 });
+    } catch (error) {
+      throw toProviderError(error, Date.now(), this.endpoint);
+    }
   }
 
   async translate(request: TranslateRequest): Promise<TranslateResult> {
@@ -178,7 +190,7 @@ export class OpenAIProvider implements ModelProvider {
         signal ? { signal } : undefined,
       );
     } catch (error) {
-      throw toProviderError(error);
+      throw toProviderError(error, Date.now(), this.endpoint);
     }
     const choice = completion.choices[0];
     if (choice?.message.refusal) {

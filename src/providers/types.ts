@@ -120,4 +120,8 @@ export interface ModelProvider {
   detectLanguage(text: string): LanguageGuess;
   /** Releases clients and child processes. Idempotent. */
   close(): Promise<void>;
+  /** Where a remote model API is (its base URL); absent for offline engines. */
+  readonly endpoint?: string;
+  /** A cheap call that succeeds when a remote model API answers (e.g. list models). */
+  probe?(signal?: AbortSignal): Promise<void>;
 }

@@ -50,6 +50,10 @@ export async function startBot(
     rateLimitPerSecond: config.bot.rateLimitPerSecond,
     attempts: config.bot.attempts,
     detectThreshold: config.bot.detectThreshold,
+    lockMs: config.bot.lockMs,
+    stalledCheckMs: config.bot.stalledCheckMs,
+    reconcileMs: config.bot.reconcileMs,
+    holdDeadlineMs: config.bot.holdDeadlineMs,
     workerOptions: opts.workerOptions,
   }).start();
   holder.bot = bot;

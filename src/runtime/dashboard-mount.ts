@@ -44,5 +44,6 @@ export function dashboardFor(opts: {
       return invitePerson({ admin: bot.admin, settings: bot.settings }, { ...request, baseUrl });
     },
     readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store, fetch: probeFetch() })(),
+    dependencies: () => opts.holder.bot?.dependencies() ?? [],
   });
 }

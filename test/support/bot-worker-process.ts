@@ -1,7 +1,7 @@
 /**
  * Test-only entry: what `parley worker` runs (config from the same environment variables, the bot
- * from `startBot` with workers only), minus its HTTP port, plus short BullMQ lock and stalled
- * intervals so a SIGKILLed worker's jobs are recovered in seconds instead of the production 30 s.
+ * from `startBot` with workers only), minus its HTTP port. Lock and stalled-check intervals come
+ * from the environment like in production (`PARLEY_BOT_LOCK_MS`, `PARLEY_BOT_STALLED_CHECK_MS`).
  *
  *   node --import tsx test/support/bot-worker-process.ts
  *
@@ -12,11 +12,6 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { startBot } from '../../src/runtime/bot-runtime.js';
 import { accessKeyFor, chatUrlFor } from '../../src/runtime/endpoints.js';
-
-/** Lock held by a worker; a dead worker's job is free again this long after its last renewal. */
-const TEST_LOCK_MS = 2500;
-/** How often workers look for jobs whose lock expired. */
-const TEST_STALLED_INTERVAL_MS = 1000;
 
 const config = loadConfig(process.env);
 const logger = createLogger(config.logLevel);
@@ -29,7 +24,6 @@ const bot = await startBot(
     redisUrl: config.redis.url,
     listen: false,
     work: true,
-    workerOptions: { lockDuration: TEST_LOCK_MS, stalledInterval: TEST_STALLED_INTERVAL_MS },
   },
   {},
 );

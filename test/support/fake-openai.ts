@@ -49,6 +49,8 @@ export interface FakeOpenAIOptions {
   analyze?: (text: string) => FakeAnalysis;
   /** Called with every request as it arrives, before it is answered (tests wait on it). */
   onRequest?: (request: RecordedRequest) => void;
+  /** Listen on this port (a model server that comes up where the bot expects it). @defaultValue 0 */
+  port?: number;
 }
 
 export interface FakeOpenAI {
@@ -62,6 +64,11 @@ export interface FakeOpenAI {
   chatRequests(): RecordedRequest[];
   /** Appends steps for the next requests; when the script is empty the default answer is used. */
   script(...steps: FakeStep[]): void;
+  /**
+   * Answers every chat request with this step until cleared (`null`), e.g. a 503 outage;
+   * `models: true` fails `GET /v1/models` the same way (a server that is overloaded as a whole).
+   */
+  setFailure(step: FakeStep | null, opts?: { models?: boolean }): void;
   setLatency(ms: number): void;
   close(): Promise<void>;
 }
@@ -71,6 +78,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const steps: FakeStep[] = [];
   let latencyMs = options.latencyMs ?? 0;
+  let failure: FakeStep | null = null;
+  let failModels = false;
   let counter = 0;
   const analyze = options.analyze ?? keywordAnalysis;
 
@@ -97,6 +106,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           return sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
         }
       }
+      if (req.method === 'GET' && url.pathname === '/v1/models' && failModels && failure) return respond(res, failure, body, id, analyze);
       if (req.method === 'GET' && url.pathname === '/v1/models') {
         return send(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'parley-tests' }] });
       }
@@ -104,7 +114,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (req.method !== 'POST' || !isChat) return sendError(res, 404, `No route for ${req.method} ${url.pathname}`, 'not_found');
       if (body === undefined) return sendError(res, 400, 'Body must be JSON.', 'invalid_json');
 
-      const step = steps.shift() ?? { type: 'ok' };
+      const step = failure ?? steps.shift() ?? { type: 'ok' };
       const delay = step.latencyMs ?? latencyMs;
       // Not `req.destroyed`: a fully read request is auto-destroyed, which would swallow every
       // delayed answer. The response closing before we answered means the client went away.
@@ -120,7 +130,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       else later();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
@@ -131,6 +141,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     requests,
     chatRequests: () => requests.filter((r) => r.path.endsWith('/chat/completions')),
     script: (...more) => void steps.push(...more),
+    setFailure: (step, opts = {}) => {
+      failure = step;
+      failModels = Boolean(opts.models);
+    },
     setLatency: (ms) => void (latencyMs = ms),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {

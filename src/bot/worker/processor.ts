@@ -1,9 +1,9 @@
 import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { ChatRestClient } from '../../client/chat-rest-client.js';
-import { ChatApiError } from '../../client/errors.js';
+import { ChatApiError, isChatUnavailable } from '../../client/errors.js';
 import { BoundedMap } from '../../lib/bounded-map.js';
 import type { Logger } from '../../lib/logger.js';
-import { ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
+import { isProviderUnavailable, ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
 import type { ModelProvider } from '../../providers/types.js';
 import type { BotStats } from '../bot-stats.js';
 import { CommandGate } from '../command-gate.js';
@@ -86,7 +86,9 @@ export function createProcessor(deps: ProcessorDeps) {
         throw new DelayedError();
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      ended = lastAttempt || err instanceof ProviderPermanentError || (err instanceof ChatApiError && !err.transient && err.status !== 401);
+      // A dependency that is away may hold the job (OutageHold) without spending this attempt.
+      const away = isChatUnavailable(err) || isProviderUnavailable(err);
+      ended = (lastAttempt && !away) || err instanceof ProviderPermanentError || (err instanceof ChatApiError && !err.transient && err.status !== 401);
       if (err instanceof ProviderRateLimitError) {
         // The provider said wait: pause the whole queue for that long without spending an attempt.
         ended = false;

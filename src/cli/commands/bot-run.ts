@@ -44,6 +44,7 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
   const bot = await startBot(config, logger, { chatUrl, accessKey, tls, redisUrl: config.redis.url, listen: role === 'bot', work: true }, holder);
   metrics.attachBot(bot);
   process.stdout.write(`parley ${role} running: backend ${chatUrl}, redis ${new URL(config.redis.url).host}, bot ${bot.botId}\n`);
+  process.stdout.write(`  model: ${bot.modelSummary()}\n`);
   const address = app.server.address();
   if (address && typeof address === 'object') {
     process.stdout.write(`  http: http://${config.http.host}:${address.port} (dashboard, /metrics, /healthz, /readyz${role === 'bot' ? ', admin API' : ''}${webhooks ? ', /bot/events' : ''})\n`);

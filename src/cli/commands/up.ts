@@ -48,6 +48,7 @@ export async function upCommand(config: Config): Promise<void> {
     `  notifications:      ${backend.url.replace(/^http/, 'ws')}/notifications`,
     `  redis:              ${redis.child ? `private redis-server (AOF) in ${config.dataDir}/redis` : 'external'} ${new URL(redis.url).host}`,
     `  bot:                ${bot.botId} (${config.bot.displayName})`,
+    `  model:              ${bot.modelSummary()}`,
     dashboardLine,
     credentialsLine,
     `  metrics, health:    ${backend.url}/metrics (Bearer <read-only credential>)  ${backend.url}/healthz  ${backend.url}/readyz`,

@@ -66,6 +66,11 @@ export function renderQueue(o, refresh) {
   const badge = $('queue-state');
   badge.textContent = s.paused ? 'paused' : 'running';
   badge.className = `badge ${s.paused ? 'paused' : 'running'}`;
+  // "chat backend unreachable since …": work is held (not failed) until it answers.
+  const down = (o.dependencies ?? []).filter((d) => d.state === 'down');
+  const outage = $('dependencies');
+  outage.hidden = down.length === 0;
+  outage.textContent = down.map((d) => `${d.name} unreachable since ${fmtTime(Date.parse(d.since))} (${d.endpoint}: ${d.lastError ?? 'no answer'}); messages wait, none are lost.`).join(' ');
   $('pause').hidden = s.paused;
   $('resume').hidden = !s.paused;
   fill($('counts'), ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'].map((k) => card(k, fmtNum(s.counts[k]), `count-${k}`)));

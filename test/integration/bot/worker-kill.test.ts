@@ -6,8 +6,7 @@
  * The worker is a child process configured like `parley worker` (see bot-worker-process.ts); the
  * listener runs here (a Bot with `work: false`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Bot } from '../../../src/bot/bot.js';
@@ -18,8 +17,8 @@ import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
 import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, threadWithBot, uniquePrefix, within } from '../../support/bot-env.js';
 import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
+import { startWorkerProcess, stopProcess as stop } from '../../support/worker-process.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const MESSAGES = 200;
 const prefix = uniquePrefix('worker-kill');
 let backend: TestBackend;
@@ -56,44 +55,21 @@ afterAll(async () => {
   await deletePrefix(REDIS_URL, prefix);
 });
 
-/** Starts a worker process like `parley worker` and resolves once it is processing. */
+/** Starts a worker process like `parley worker`, with short locks so this test stays short. */
 async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/bot-worker-process.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PARLEY_CHAT_URL: backend.url,
-      PARLEY_ACCESS_KEY: backend.accessKey,
-      REDIS_URL,
-      PARLEY_REDIS_PREFIX: prefix,
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: 'x',
-      PARLEY_BOT_PORT: '0',
-      PARLEY_DATA_DIR: tempDir(),
-      PARLEY_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = await startWorkerProcess({
+    PARLEY_CHAT_URL: backend.url,
+    PARLEY_ACCESS_KEY: backend.accessKey,
+    REDIS_URL,
+    PARLEY_REDIS_PREFIX: prefix,
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'x',
+    PARLEY_DATA_DIR: tempDir(),
+    PARLEY_BOT_LOCK_MS: '2500',
+    PARLEY_BOT_STALLED_CHECK_MS: '1000',
   });
   workers.push(child);
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output += String(d);
-      if (/^ready /m.test(output)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${output.slice(-2000)}`)));
-  });
-  await within(ready, 20_000, 'the worker process to start');
   return child;
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  return exited;
 }
 
 it('gives every message exactly one post when the worker is SIGKILLed mid-queue and restarted', async () => {
