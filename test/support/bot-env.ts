@@ -127,6 +127,11 @@ export function jobIdOf(m: Pick<Message, 'threadId' | 'id' | 'version'>, kind: M
   return messageJobId({ kind, threadId: m.threadId, messageId: m.id, version: m.version });
 }
 
+/** The states of the jobs of these messages (`received` changes), in order. */
+export function jobStates(bot: Bot, messages: Array<Pick<Message, 'threadId' | 'id' | 'version'>>): Promise<string[]> {
+  return Promise.all(messages.map((m) => bot.queue.getJobState(jobIdOf(m))));
+}
+
 /**
  * Resolves with the job once it has completed, or failed for good, in this process's worker.
  * Subscribes before looking at Redis, so a job that finishes in between is not missed.

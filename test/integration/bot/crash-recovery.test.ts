@@ -10,7 +10,7 @@ import { Bot } from '../../../src/bot/bot.js';
 import type { Message } from '../../../src/chat/model.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
-import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
+import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, jobStates, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
 import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
 import { eventually } from '../../support/dashboard-stack.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
@@ -76,7 +76,7 @@ it('posts every job a SIGKILLed worker held within 15 s of its restart, exactly 
     sent.push(backend.chat.sendMessage(users[0]!, threadId, { content: `Ticket ${i} needs an answer today`, type: 'text' }));
   }
   await allActive;
-  expect((await listener.queue.getJobCounts('active')).active).toBe(IN_FLIGHT);
+  expect(await jobStates(listener, sent)).toEqual(sent.map(() => 'active'));
 
   await stopProcess(first, 'SIGKILL');
   await startWorker();
@@ -85,7 +85,7 @@ it('posts every job a SIGKILLed worker held within 15 s of its restart, exactly 
   const lastPost = Math.max(...watch.events.map((e) => e.at)) - restartedAt;
   expect(lastPost).toBeLessThan(RECOVERY_BUDGET_MS);
 
-  await eventually(async () => (await listener.queue.getJobCounts('completed')).completed === IN_FLIGHT);
+  await eventually(async () => (await jobStates(listener, sent)).every((s) => s === 'completed'));
   expect(await listener.queue.getJobCounts('failed', 'active', 'waiting')).toEqual({ failed: 0, active: 0, waiting: 0 });
   for (const { threadId, users } of threads) {
     const posts = botPostsBySource(backend, users[0]!, threadId, listener.botId);

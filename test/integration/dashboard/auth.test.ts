@@ -55,7 +55,7 @@ describe('dashboard auth', () => {
     expect((await call('/healthz')).status).toBe(200);
     const ready = await call('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: true, backend: true, bot: true } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: true, backend: true, bot: true }, dependencies: [] });
     expect((await call('/dashboard/login')).status).toBe(200);
     const page = await call('/dashboard', { headers: { accept: 'text/html' } });
     expect([page.status, page.headers.get('location')]).toEqual([303, '/dashboard/login']);
@@ -207,7 +207,7 @@ describe('dashboard auth', () => {
     expect((await app.inject({ url: '/dashboard/jobs/api/queues', headers: h })).statusCode).toBe(503);
     expect((await app.inject({ url: '/dashboard/jobs/api/queues' })).statusCode).toBe(401);
     const ready = await app.inject({ url: '/readyz' });
-    expect([ready.statusCode, ready.json()]).toEqual([503, { status: 'not ready', checks: { redis: true, bot: false } }]);
+    expect([ready.statusCode, ready.json()]).toEqual([503, { status: 'not ready', checks: { redis: true, bot: false }, dependencies: [] }]);
     expect((await app.inject({ url: '/metrics', headers: h })).statusCode).toBe(200);
     await app.close();
   });
