@@ -10,7 +10,7 @@ import type { RedisKeys } from '../redis-keys.js';
  * refused the request, the model rejected it) never read like these.
  */
 const TRANSIENT =
-  /stalled more than allowable limit|unreachable|fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|did not answer in time|Connection error|\((?:502|503|504)\)|answered (?:502|503|504)/i;
+  /stalled more than allowable limit|unreachable|not running at|hung up without answering|cannot talk to the chat backend|fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up|did not answer in time|Connection error|\((?:502|503|504)\)|answered (?:502|503|504)/i;
 
 /** Whether a failed job's reason is a transient one (see {@link TRANSIENT}). */
 export function isTransientFailure(reason: string | undefined): boolean {
