@@ -2,8 +2,9 @@
  * Recovery benchmark (`npm run bench:recovery`): what a crash and an idle bot cost.
  *
  * - Redis commands per second of an idle `parley bot` (listener + workers, 5 threads joined, nothing
- *   happening), over 30 s, and under a light load (20 messages/s for 15 s), counted by a private
- *   redis-server's `total_commands_processed` (the benchmark's own INFO calls subtracted).
+ *   happening), over 20 s, with the reconciliation at its default period, off, and every second (the
+ *   difference is its cost per pass), and under a light load (20 messages/s for 15 s), counted by a
+ *   private redis-server's `total_commands_processed` (the benchmark's own INFO calls subtracted).
  * - Recovery after `kill -9`: the `parley bot` process is SIGKILLed while it holds 20 active jobs
  *   (the model answers after 5 s, so they are all in a model call), then started again at once
  *   (the model now answers after 100 ms); the time from the restart to the last of the 20 posts.
@@ -27,7 +28,8 @@ import { startFakeOpenAI } from '../test/support/fake-openai.js';
 import { startPrivateRedis } from '../test/support/private-redis.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const IDLE_SECONDS = 30;
+const IDLE_SECONDS = 20;
+const THREADS = 5;
 const LOAD_SECONDS = 15;
 const LOAD_RATE = 20;
 const IN_FLIGHT = 20;
@@ -49,7 +51,7 @@ const probe = new Redis(redis.url);
 const children = new Set<ChildProcess>();
 
 /** `parley bot` as an operator runs it, against this backend, model and Redis. */
-async function startBotProcess(): Promise<{ child: ChildProcess; botId: string }> {
+async function startBotProcess(env: Record<string, string> = {}): Promise<{ child: ChildProcess; botId: string }> {
   const child = spawn(process.execPath, ['bin/parley.js', 'bot'], {
     cwd: ROOT,
     env: {
@@ -63,6 +65,7 @@ async function startBotProcess(): Promise<{ child: ChildProcess; botId: string }
       PARLEY_BOT_CONCURRENCY: String(IN_FLIGHT),
       PARLEY_DATA_DIR: path.join(dataDir, 'bot'),
       PARLEY_LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -107,7 +110,7 @@ try {
   const settings = new SettingsStore(settingsRedis, keys);
   const admin = new AdminClient(backend.url, backend.accessKey);
   const threads: Array<{ id: string; user: string }> = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < THREADS; i++) {
     const user = backend.identity.createUser();
     const { thread } = backend.chat.createThread(user, { topic: 'bench', participants: [] });
     await settings.put(thread.id, { languages: ['es'] });
@@ -116,6 +119,19 @@ try {
   }
   await sleep(5000);
   const idle = await commandsPerSecond(IDLE_SECONDS);
+  /** The same idle bot with the reconciliation every `ms` (0 = off). */
+  const idleWith = async (ms: number) => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    ({ child } = await startBotProcess({ PARLEY_RECONCILE_MS: String(ms) }));
+    await sleep(5000);
+    return commandsPerSecond(IDLE_SECONDS);
+  };
+  const idleNoReconcile = await idleWith(0);
+  const idleReconcileEachSecond = await idleWith(1000);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  ({ child } = await startBotProcess());
 
   let sent = 0;
   const load = await commandsPerSecond(LOAD_SECONDS, async () => {
@@ -152,7 +168,10 @@ try {
   while (inFlight.some((id) => !botPosts.has(id))) await sleep(50);
   const lastPost = Math.max(...inFlight.map((id) => botPosts.get(id)!)) - restartedAt;
 
-  console.log(`idle parley bot: ${idle.toFixed(2)} Redis commands/s (over ${IDLE_SECONDS} s)`);
+  console.log(`idle parley bot: ${idle.toFixed(2)} Redis commands/s (over ${IDLE_SECONDS} s); reconciliation off: ${idleNoReconcile.toFixed(2)}/s`);
+  console.log(
+    `reconciliation every second: ${idleReconcileEachSecond.toFixed(2)}/s → ${((idleReconcileEachSecond - idleNoReconcile) / THREADS).toFixed(1)} Redis commands per thread per pass (and one listMessages request)`,
+  );
   console.log(`under load (${LOAD_RATE} messages/s): ${load.toFixed(0)} Redis commands/s (${(load / LOAD_RATE).toFixed(1)} per message)`);
   console.log(`kill -9 with ${IN_FLIGHT} jobs in a model call: process up again in ${(startedIn / 1000).toFixed(1)} s; last in-flight post ${(lastPost / 1000).toFixed(1)} s after the restart`);
   child.kill('SIGTERM');
