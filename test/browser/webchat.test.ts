@@ -296,6 +296,46 @@ describe('a connection that dies silently', () => {
   }, 120_000);
 });
 
+describe('resuming while events of the new connection arrive', () => {
+  it('catches up from where the connection dropped, even when a live event lands before the catch-up starts', async () => {
+    const { threadId, people } = await stack.thread('Resume point', [
+      { name: 'Gala', reads: ['en'] },
+      { name: 'Hugo', reads: ['es'] },
+    ]);
+    const [gala, hugo] = people as [Invited, Invited];
+    // The page asks for the bot's identity again when it resumes without one: that request is held
+    // (a slow answer) while a new message arrives live on the fresh connection.
+    let asked!: () => void;
+    const gate = { mode: 'fail' as 'fail' | 'hold' | 'pass', held: [] as Array<() => Promise<void>>, asked: new Promise<void>((r) => (asked = r)) };
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    context.setDefaultTimeout(30_000);
+    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+    await context.route('**/parley/bot', async (route) => {
+      if (gate.mode === 'fail') return route.abort();
+      if (gate.mode === 'pass') return route.continue();
+      gate.held.push(() => route.continue());
+      asked();
+    });
+    const page = await context.newPage();
+    await page.goto(hugo.url);
+    await page.locator('.conn[data-state=live]').waitFor();
+    await context.setOffline(true);
+    for (const ws of serverSockets(hugo.userId)) ws.terminate();
+    await page.locator('.conn[data-state=reconnecting]').waitFor();
+    const missed = stack.backend.chat.sendMessage(gala.userId, threadId, { content: 'Sent while Hugo was away.', type: 'text' });
+    gate.mode = 'hold';
+    await context.setOffline(false);
+    await gate.asked;
+    const live = stack.backend.chat.sendMessage(gala.userId, threadId, { content: 'Sent once he was back.', type: 'text' });
+    await page.locator(`.msg[data-id="${live.id}"]`).waitFor();
+    gate.mode = 'pass';
+    for (const release of gate.held) await release();
+    await page.locator(`.msg[data-id="${missed.id}"]`).waitFor();
+    await expect(page.locator(`.msg[data-id="${missed.id}"]`).count()).resolves.toBe(1);
+    await context.close();
+  }, 120_000);
+});
+
 describe('message content never executes', () => {
   it('renders the XSS corpus, as text and as html, and their translations, without running any of it', async () => {
     const { threadId, people } = await stack.thread('XSS', [

@@ -182,8 +182,11 @@ export class ChatApp {
 
   /** After a reconnect: every change since the last one seen, in every thread the page holds. */
   private async resume(): Promise<void> {
+    // Where each thread resumes is fixed now, as the connection comes back: events of the new
+    // connection may arrive while this awaits, and would move the point past what was missed.
+    const points = [...this.threads.values()].filter((s) => s.loaded).map((s) => [s, s.lastChange] as const);
     this.bot ??= await this.d.fetchBot();
-    await Promise.all([...this.threads.values()].filter((s) => s.loaded).map((s) => this.guard(s.catchUp())));
+    await Promise.all(points.map(([s, since]) => this.guard(s.catchUp(since))));
     this.render();
     this.markRead();
   }

@@ -62,10 +62,14 @@ export class ThreadStore {
     return true;
   }
 
-  /** Every change since the last one seen (after a reconnect): nothing missed, nothing doubled. */
-  async catchUp(): Promise<number> {
+  /**
+   * Every change since `since` (after a reconnect): nothing missed, nothing doubled. The caller takes
+   * `since` from {@link lastChange} when the connection comes back, before anything can await: a live
+   * event arriving meanwhile moves `lastChange` past what was missed while offline.
+   */
+  async catchUp(since: Date = this.lastChange): Promise<number> {
     let n = 0;
-    for await (const m of this.client.listMessages({ startTime: this.lastChange, maxPageSize: 200 })) if (this.upsert(m)) n++;
+    for await (const m of this.client.listMessages({ startTime: since, maxPageSize: 200 })) if (this.upsert(m)) n++;
     return n;
   }
 
