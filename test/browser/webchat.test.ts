@@ -396,7 +396,7 @@ describe('signing in', () => {
     // Revoked: the server closes the socket (4003) and the page signs out at once.
     stack.backend.identity.revokeTokens(people[0]!.userId);
     await tab.page.getByRole('heading', { name: 'Your link has expired' }).waitFor();
-    await expect(tab.page.locator('code').textContent()).resolves.toBe(`npx parley invite '${threadId}' --name "Fátima"`);
+    await expect(tab.page.locator('code').textContent()).resolves.toBe(`npx parley invite '${threadId}' --name 'Fátima'`);
     await expect(tab.page.evaluate(() => sessionStorage.getItem('parley.session'))).resolves.not.toContain('eyJ');
     await shot(tab, '09-link-expired');
     // A link whose token is already expired never shows the chat.
@@ -407,6 +407,13 @@ describe('signing in', () => {
     await expired.getByRole('heading', { name: 'Your link has expired' }).waitFor();
     await expired.goto(`${stack.backend.url}/`);
     await expired.getByRole('heading', { name: 'Your link has expired' }).waitFor();
+    // The link is anyone's to write, and the operator may paste the command shown: it stays one
+    // word per value whatever the link holds.
+    const crafted = await (await browser.newContext()).newPage();
+    const evil = `x"; touch /tmp/pwned; echo "$(id)'`;
+    await crafted.goto(`${stack.backend.url}/#token=${token}&thread=${encodeURIComponent(`19:a'b@thread.v2`)}&name=${encodeURIComponent(evil)}&reads=`);
+    await crafted.getByRole('heading', { name: 'Your link has expired' }).waitFor();
+    await expect(crafted.locator('code').textContent()).resolves.toBe(`npx parley invite '19:a'\\''b@thread.v2' --name 'x"; touch /tmp/pwned; echo "$(id)'\\'''`);
     const none = await (await browser.newContext()).newPage();
     await none.goto(`${stack.backend.url}/`);
     await none.getByRole('heading', { name: 'Open your invite link' }).waitFor();

@@ -10,8 +10,14 @@ import { forgetToken, loadSession } from './session.js';
 
 const root = document.getElementById('app')!;
 
+/**
+ * One POSIX shell word. The thread and name come from the link, which anyone can write, and the
+ * operator may paste this command into a shell: nothing in them may end the quoting.
+ */
+const shellWord = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
 function inviteHint(threadId?: string, name?: string): HTMLElement {
-  const cmd = `npx parley invite ${threadId ? `'${threadId}'` : '<threadId>'} --name "${name || 'Your name'}"`;
+  const cmd = `npx parley invite ${threadId ? shellWord(threadId) : '<threadId>'} --name ${shellWord(name || 'Your name')}`;
   return h('div', {}, h('p', {}, 'Ask whoever invited you for a new link. On the machine that runs parley, an operator makes one with:'), h('code', { class: 'cmd' }, cmd));
 }
 
