@@ -1,12 +1,14 @@
 import { PassThrough } from 'node:stream';
+import { WebSocket } from 'ws';
 import { expect, it } from 'vitest';
 import { ChatBackend } from '../../../src/chat/chat-backend.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { adminFetch } from '../../support/admin-client.js';
 import { tempDir } from '../../support/chat-server.js';
+import { FrameCollector, notificationsUrl, refusedUpgrade } from '../../support/realtime-client.js';
 
-it('logs JSON without tokens, keys or message text, even per request at debug', async () => {
+it('logs JSON without tokens (header or WebSocket query), keys or message text, even per request at debug', async () => {
   const sink = new PassThrough();
   let out = '';
   sink.on('data', (d) => (out += d));
@@ -29,6 +31,16 @@ it('logs JSON without tokens, keys or message text, even per request at debug', 
     });
     // A refused request is logged too, still without the token.
     await fetch(`${backend.url}/chat/threads?api-version=2025-03-15`, { headers: { authorization: `Bearer ${token}x` } });
+    // The web chat's WebSocket carries its token in the query (browsers cannot set headers on an
+    // upgrade): accepted, refused, over the per-user limit, and as a plain GET, none of it is logged.
+    const query = `?access_token=${encodeURIComponent(token)}`;
+    const live = new FrameCollector(new WebSocket(notificationsUrl(backend, query)));
+    await live.waitForType('connected');
+    await expect(refusedUpgrade(notificationsUrl(backend, `${query}x`))).resolves.toMatchObject({ status: 401 });
+    await expect(refusedUpgrade(`${backend.url.replace(/^http/, 'ws')}/elsewhere${query}`)).resolves.toMatchObject({ status: 404 });
+    await fetch(`${backend.url}/notifications${query}`);
+    live.ws.close();
+    await live.closed;
     const lines = out.trim().split('\n');
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
