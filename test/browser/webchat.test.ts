@@ -417,5 +417,7 @@ describe('signing in', () => {
     const none = await (await browser.newContext()).newPage();
     await none.goto(`${stack.backend.url}/`);
     await none.getByRole('heading', { name: 'Open your invite link' }).waitFor();
+    await expect(none.locator('code').allTextContents()).resolves.toEqual([`npx parley invite <threadId> --name 'Your name'`, 'npx parley demo']);
+    await none.screenshot({ path: `${ARTIFACTS}/10-no-link.png` });
   }, 120_000);
 });

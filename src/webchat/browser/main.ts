@@ -29,7 +29,9 @@ function signedOut(problem: 'missing' | 'invalid' | 'expired', threadId?: string
     invalid: 'The sign-in part of the link is damaged or was refused.',
     expired: 'Links sign you in for a limited time, and this one is over (or was revoked).',
   };
-  root.replaceChildren(problemPage(titles[problem], why[problem], inviteHint(threadId, name)));
+  // Someone opening the bare page is often trying parley out: the demo makes two ready links.
+  const demo = problem === 'missing' ? h('div', {}, h('p', {}, 'Trying parley out? The demo makes a thread with two people and prints a link for each:'), h('code', { class: 'cmd' }, 'npx parley demo')) : null;
+  root.replaceChildren(problemPage(titles[problem], why[problem], inviteHint(threadId, name), ...(demo ? [demo] : [])));
 }
 
 async function fetchBot(): Promise<BotInfo | undefined> {
