@@ -223,6 +223,12 @@ describe('choosing what one reads', () => {
     await expect(translated.locator('.sentiment').count()).resolves.toBe(1);
     await expect(gael.page.locator(PEOPLE).count()).resolves.toBe(2);
     await shot(gael, '10-reads-galician');
+    // The bot's answer is news once: reopened, the page keeps it in the past.
+    await gael.page.locator('.notice', { hasText: 'parley: you read' }).waitFor();
+    await gael.page.reload();
+    await gael.page.locator('.conn[data-state=live]').waitFor();
+    await translated.waitFor();
+    await expect(gael.page.locator('.notice').isHidden()).resolves.toBe(true);
   }, 120_000);
 });
 

@@ -43,7 +43,10 @@ export class ChatApp {
   private readonly rendered = new Map<string, { key: string; el: HTMLLIElement }>();
   private folded: FoldedThread = { messages: [], replies: [] };
   private live?: LiveConnection;
-  private lastNoticeReply = '';
+  /** Commands whose answer was shown (or was already history when the thread opened). */
+  private readonly answered = new Set<string>();
+  /** While a thread's history is first rendered: answers found there are old news, not notices. */
+  private quietReplies = false;
   private readonly actions: MessageActions;
 
   constructor(private readonly d: AppDeps) {
@@ -111,7 +114,9 @@ export class ChatApp {
     this.showOriginal.clear();
     this.editingId = undefined;
     if (!store.loaded) await this.guard(store.load());
+    this.quietReplies = true;
     this.render({ toBottom: true });
+    this.quietReplies = false;
     await this.tellLanguages(store);
     this.markRead();
   }
@@ -258,8 +263,9 @@ export class ChatApp {
   /** The bot's answer to the reader's own latest command, as a notice (commands are not history). */
   private showReply(): void {
     const mine = this.folded.replies.filter((r) => r.commandSenderId === this.d.session.userId).at(-1);
-    if (!mine || mine.text === this.lastNoticeReply) return;
-    this.lastNoticeReply = mine.text;
+    if (!mine || this.answered.has(mine.commandId)) return;
+    this.answered.add(mine.commandId);
+    if (this.quietReplies) return;
     this.notice(mine.text);
   }
 
