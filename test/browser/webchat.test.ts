@@ -211,7 +211,7 @@ describe('choosing what one reads', () => {
 
     await gael.page.getByRole('textbox', { name: 'I read' }).fill('gl, xx');
     await gael.page.getByRole('button', { name: 'Save' }).click();
-    await gael.page.locator('.notice[data-kind=error]', { hasText: 'xx' }).waitFor();
+    await gael.page.getByRole('alert').filter({ hasText: 'xx' }).waitFor();
     await gael.page.getByRole('textbox', { name: 'I read' }).fill('gl');
     await gael.page.getByRole('textbox', { name: 'I read' }).press('Enter');
     await gael.page.locator('.notice', { hasText: 'Galician' }).waitFor();

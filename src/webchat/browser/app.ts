@@ -273,6 +273,8 @@ export class ChatApp {
     const n = this.d.ui.notice;
     setChildren(n, h('span', { class: 'notice-text' }, text), h('button', { type: 'button', class: 'dismiss', 'aria-label': 'Dismiss', on: { click: () => (n.hidden = true) } }, '×'));
     n.dataset.kind = kind;
+    // A failure is announced at once by screen readers; information waits its turn.
+    n.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     n.hidden = !text;
   }
 
