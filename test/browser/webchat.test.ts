@@ -342,6 +342,33 @@ describe('resuming while events of the new connection arrive', () => {
   }, 120_000);
 });
 
+describe('removed from a thread', () => {
+  it('says so, keeps the history up to the removal readable, and stops offering to write, also after a reload', async () => {
+    const { threadId, people } = await stack.thread('Leaving', [
+      { name: 'Ivo', reads: ['en'] },
+      { name: 'Juana', reads: ['en'] },
+    ]);
+    const [ivo, juana] = people as [Invited, Invited];
+    stack.backend.chat.sendMessage(ivo.userId, threadId, { content: 'Before you go.', type: 'text' });
+    const tab = await open(juana);
+    await message(tab, 'Before you go.').waitFor();
+    stack.backend.chat.removeParticipant({ admin: true }, threadId, juana.userId);
+    const told = tab.page.getByRole('status').filter({ hasText: 'You were removed from this thread' });
+    await told.waitFor();
+    await expect(tab.page.getByRole('textbox', { name: 'Message' }).isDisabled()).resolves.toBe(true);
+    await expect(tab.page.locator('.participants li').count()).resolves.toBeGreaterThan(0);
+    await tab.page.reload();
+    await told.waitFor();
+    await message(tab, 'Before you go.').waitFor();
+    await expect(tab.page.getByRole('textbox', { name: 'Message' }).isDisabled()).resolves.toBe(true);
+    await shot(tab, '13-removed');
+    // On reload the page learns it was removed from the 403s of the members-only lists, which the
+    // browser reports itself; nothing else went wrong.
+    expect(tab.problems.filter((p) => !p.includes('status of 403'))).toEqual([]);
+    await expect(told.isVisible()).resolves.toBe(true);
+  }, 120_000);
+});
+
 describe('message content never executes', () => {
   it('renders the XSS corpus, as text and as html, and their translations, without running any of it', async () => {
     const { threadId, people } = await stack.thread('XSS', [

@@ -117,6 +117,7 @@ export class ChatApp {
     this.quietReplies = true;
     this.render({ toBottom: true });
     this.quietReplies = false;
+    if (store.left) this.noticeMembership();
     await this.tellLanguages(store);
     this.markRead();
   }
@@ -161,9 +162,16 @@ export class ChatApp {
         store?.noteReceipt(rawIdOf(frame.payload.sender), String(frame.payload.chatMessageId));
         break;
       case 'participantsAdded':
-      case 'participantsRemoved':
-        void store?.loadParticipants().then(() => this.render());
+      case 'participantsRemoved': {
+        if (!store) break;
+        const list = frame.payload[frame.type === 'participantsAdded' ? 'participantsAdded' : 'participantsRemoved'];
+        const me = Array.isArray(list) && list.some((p) => rawIdOf((p as { id?: unknown } | null)?.id) === this.d.session.userId);
+        if (me) store.left = frame.type === 'participantsRemoved';
+        // Removed, the list stays as it was (the reader may no longer read it).
+        if (!store.left) void this.guard(store.loadParticipants()).then(() => this.render());
+        if (me && store === this.active) this.noticeMembership();
         break;
+      }
       case 'chatThreadPropertiesUpdated': {
         const topic = String((frame.payload.properties as { topic?: unknown } | undefined)?.topic ?? '');
         if (store) store.topic = topic;
@@ -194,6 +202,12 @@ export class ChatApp {
     await Promise.all(points.map(([s, since]) => this.guard(s.catchUp(since))));
     this.render();
     this.markRead();
+  }
+
+  /** Says whether the reader was removed from the open thread (or is back in it). */
+  private noticeMembership(): void {
+    if (this.active.left) this.notice('You were removed from this thread. What was said until then stays readable here; you can no longer write in it.');
+    else this.d.ui.notice.hidden = true;
   }
 
   private onLiveState(state: LiveState): void {
@@ -239,6 +253,9 @@ export class ChatApp {
     while (ui.messages.children.length > wanted.length) ui.messages.lastElementChild!.remove();
 
     ui.older.hidden = !store.hasOlder;
+    ui.box.disabled = store.left;
+    ui.box.placeholder = store.left ? 'You are no longer in this thread' : 'Write a message…';
+    ui.composer.querySelectorAll('button').forEach((b) => (b.disabled = store.left));
     ui.topic.textContent = store.topic || 'Untitled thread';
     ui.people.textContent = [...store.participants.values()].map((p) => (p.id === session.userId ? 'you' : p.displayName || 'someone')).join(', ');
     renderParticipants(ui.participants, store, session.userId, this.bot?.userId);
@@ -305,7 +322,7 @@ export class ChatApp {
     });
     box.addEventListener('input', () => {
       this.autosize();
-      if (box.value.trim()) void this.active.client.sendTypingNotification({ senderDisplayName: this.d.session.displayName }).catch(() => undefined);
+      if (box.value.trim() && !this.active.left) void this.active.client.sendTypingNotification({ senderDisplayName: this.d.session.displayName }).catch(() => undefined);
     });
   }
 
@@ -339,13 +356,13 @@ export class ChatApp {
   private async tellLanguages(store: ThreadStore): Promise<void> {
     const key = toldKey(this.d.session.userId, store.id);
     const value = this.reads.join(',') || 'none';
-    if (localStorage.getItem(key) === value || (!this.reads.length && !localStorage.getItem(key))) return;
+    if (store.left || localStorage.getItem(key) === value || (!this.reads.length && !localStorage.getItem(key))) return;
     if (await this.guard(store.client.sendMessage({ content: `/parley me ${value}` }, { senderDisplayName: this.d.session.displayName }))) localStorage.setItem(key, value);
   }
 
   /** Tells the others the reader has seen the newest message (only while the page is visible). */
   private markRead(): void {
-    if (document.visibilityState !== 'visible' || !this.active) return;
+    if (document.visibilityState !== 'visible' || !this.active || this.active.left) return;
     const newest = this.folded.messages.filter((f) => f.format !== 'system' && f.senderId !== this.d.session.userId).at(-1);
     if (!newest) return;
     const mine = this.active.receipts.get(this.d.session.userId);

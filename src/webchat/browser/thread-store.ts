@@ -25,6 +25,11 @@ export class ThreadStore {
   lastChange = new Date(0);
   hasOlder = true;
   loaded = false;
+  /**
+   * The reader was removed: the history up to the removal stays readable (as it was then), while
+   * participants, receipts, typing and sending answer 403.
+   */
+  left = false;
   private pages?: AsyncIterableIterator<ChatMessage[]>;
 
   constructor(
@@ -73,18 +78,42 @@ export class ThreadStore {
     return n;
   }
 
+  /** The participant list; kept as it was when the reader is no longer one of them. */
   async loadParticipants(): Promise<void> {
-    this.participants.clear();
-    for await (const p of this.client.listParticipants()) {
-      const id = senderIdOf({ sender: p.id as ChatMessage['sender'] }) ?? ('rawId' in p.id ? String(p.id.rawId) : '');
-      if (id) this.participants.set(id, { id, displayName: p.displayName ?? '' });
+    const next = new Map<string, Participant>();
+    if (
+      !(await this.unlessLeft(async () => {
+        for await (const p of this.client.listParticipants()) {
+          const id = senderIdOf({ sender: p.id as ChatMessage['sender'] }) ?? ('rawId' in p.id ? String(p.id.rawId) : '');
+          if (id) next.set(id, { id, displayName: p.displayName ?? '' });
+        }
+      }))
+    ) {
+      return;
     }
+    this.participants.clear();
+    for (const [id, p] of next) this.participants.set(id, p);
   }
 
   async loadReceipts(): Promise<void> {
-    for await (const r of this.client.listReadReceipts()) {
-      const who = senderIdOf({ sender: r.sender });
-      if (who) this.noteReceipt(who, r.chatMessageId);
+    await this.unlessLeft(async () => {
+      for await (const r of this.client.listReadReceipts()) {
+        const who = senderIdOf({ sender: r.sender });
+        if (who) this.noteReceipt(who, r.chatMessageId);
+      }
+    });
+  }
+
+  /** Runs a members-only call; a 403 means the reader was removed (false), anything else is thrown. */
+  private async unlessLeft(call: () => Promise<void>): Promise<boolean> {
+    try {
+      await call();
+      this.left = false;
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 403) throw err;
+      this.left = true;
+      return false;
     }
   }
 
