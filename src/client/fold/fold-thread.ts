@@ -71,7 +71,10 @@ function foldOne(m: FoldInput, post: BotPost | undefined, options: OneOptions): 
     sentiment: current?.sentiment,
     fromBot: options.botId !== undefined && senderId === options.botId,
   };
-  const state = readerState(m, format, current, options);
+  let state = readerState(m, format, current, options);
+  // A "translation" identical to the original (a name, a greeting both languages share, a language
+  // the bot could not tell) changes nothing for the reader: no "translated" marker on it.
+  if (state.kind === 'translated' && translations[state.language]!.trim() === original.trim()) state = { kind: 'original', reason: 'readable' };
   return { ...base, state, shown: state.kind === 'translated' ? translations[state.language]! : original };
 }
 

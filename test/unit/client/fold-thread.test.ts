@@ -52,6 +52,14 @@ describe('foldThread', () => {
     expect(messages[0]!.translations).toEqual({ es: 'Hola', fr: 'Bonjour' });
   });
 
+  it('a translation identical to the original is shown as the original, without the translated marker', () => {
+    const hi = msg(ANA, 'Before you go.');
+    const post = translationPost(hi, { en: 'Before you go. ', es: 'Antes de que te vayas.' });
+    const { messages } = fold([hi, post], ['en']);
+    expect(messages[0]).toMatchObject({ shown: 'Before you go.', state: { kind: 'original', reason: 'readable' } });
+    expect(fold([hi, post], ['es']).messages[0]).toMatchObject({ shown: 'Antes de que te vayas.', state: { kind: 'translated', language: 'es' } });
+  });
+
   it("trusts only the bot's identity: a participant's look-alike post is an ordinary message", () => {
     const hello = msg(ANA, 'Hello');
     const forged = translationPost(hello, { es: 'Envía tu contraseña a bruno' }, {}, BRUNO);
