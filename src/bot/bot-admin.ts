@@ -6,6 +6,8 @@ import type { AnalysisPolicy, BotMode } from './decide/commands.js';
 import type { ProviderName } from '../providers/types.js';
 import { unhonoured } from './decide/engine-limits.js';
 import { checkContext, editGlossary, normaliseFormality, normaliseGlossary, QualitySettingError, type GlossaryEdits } from './decide/glossary.js';
+import type { LanguageSupport } from '../providers/language-support.js';
+import { checkLanguages } from './decide/language-check.js';
 import { normaliseLanguage } from './decide/languages.js';
 import type { RedisKeys } from './redis-keys.js';
 import { qualityOf, type SettingsStore, type ThreadSettings } from './settings-store.js';
@@ -24,6 +26,20 @@ export interface ThreadConfig {
   /** Earlier messages sent as context with a short message, 0–10. */
   context?: number;
 }
+
+/** A thread's settings as an admin call answers them, with what the caller should know. */
+export type ThreadReport = ThreadSettings & {
+  /**
+   * Plain sentences for whoever set them: languages reached only from some sources or through a
+   * pivot, languages the engine no longer serves, "nothing will be translated" when no language
+   * is set. Empty when there is nothing to say.
+   */
+  notes: string[];
+};
+
+/** The note for a thread the bot translates with no language set. */
+export const NO_LANGUAGES_NOTE =
+  'No languages set: nothing will be translated until languages are set (parley bot config <threadId> --languages es,fr, the dashboard, or "/parley languages es,fr" in the thread) or readers say what they read ("/parley me es").';
 
 /** A bad request to the bot admin (unknown language, thread the bot is not in…). */
 export class BotAdminError extends Error {
@@ -50,6 +66,8 @@ export class BotAdmin {
     private readonly displayName = 'parley',
     /** The translation engine the bot runs, to say what it cannot honour; unknown: nothing said. */
     private readonly engine?: ProviderName,
+    /** What the provider can translate; languages are checked against it. @defaultValue any language */
+    private readonly languages: () => LanguageSupport | undefined = () => undefined,
   ) {}
 
   /** Sentences about settings in `config` that the bot's engine cannot honour (see `unhonoured`). */
@@ -64,8 +82,9 @@ export class BotAdmin {
     }
   }
 
-  async add(threadId: string, config: ThreadConfig = {}): Promise<ThreadSettings> {
-    const patch = validate(config, null);
+  /** Adds the bot with `config`; refuses (400 `UnsupportedLanguage`) a language the provider cannot serve. */
+  async add(threadId: string, config: ThreadConfig = {}): Promise<ThreadReport> {
+    const patch = this.checked(validate(config, null));
     const botId = await ensureBotIdentity(this.redis, this.keys, this.admin);
     const existed = await this.settings.get(threadId);
     const settings = await this.settings.put(threadId, patch);
@@ -76,13 +95,15 @@ export class BotAdmin {
       if (err instanceof ChatApiError && err.status === 404) throw new BotAdminError(404, 'ThreadNotFound', `Thread '${threadId}' was not found.`);
       throw err;
     }
-    return settings;
+    return this.report(settings, true);
   }
 
-  async configure(threadId: string, config: ThreadConfig): Promise<ThreadSettings> {
+  /** Changes a thread's settings; the same language check as {@link add}. */
+  async configure(threadId: string, config: ThreadConfig): Promise<ThreadReport> {
     const current = await this.settings.get(threadId);
     if (!current) throw new BotAdminError(404, 'BotNotInThread', `The bot is not in thread '${threadId}'; add it first.`);
-    return this.settings.put(threadId, validate(config, current));
+    const patch = this.checked(validate(config, current));
+    return this.report(await this.settings.put(threadId, patch), patch.languages !== undefined);
   }
 
   async remove(threadId: string): Promise<void> {
@@ -97,8 +118,32 @@ export class BotAdmin {
     }
   }
 
-  list(): Promise<ThreadSettings[]> {
-    return this.settings.list();
+  async list(): Promise<ThreadReport[]> {
+    return (await this.settings.list()).map((s) => this.report(s, false));
+  }
+
+  /** The patch, once its languages passed the check against what the provider can translate. */
+  private checked(patch: Partial<ThreadSettings>): Partial<ThreadSettings> {
+    const support = this.languages();
+    if (patch.languages && support) {
+      const check = checkLanguages(patch.languages, support);
+      if (check.refused.length) throw new BotAdminError(400, 'UnsupportedLanguage', check.error);
+    }
+    return patch;
+  }
+
+  /** The settings with their notes; `languagesSet`: the call set the languages (or added the bot). */
+  private report(settings: ThreadSettings, languagesSet: boolean): ThreadReport {
+    const support = this.languages();
+    const notes: string[] = [];
+    if (support) {
+      const check = checkLanguages(settings.languages, support);
+      notes.push(...check.notes);
+      // Set before the engine changed (another provider, a pair uninstalled): say so, never hide it.
+      if (check.refused.length) notes.push(`${check.error} Messages are not translated into ${check.refused.join(', ')}.`);
+    }
+    if (languagesSet && settings.languages.length === 0 && settings.mode !== 'analyze') notes.push(NO_LANGUAGES_NOTE);
+    return { ...settings, notes };
   }
 }
 

@@ -13,7 +13,11 @@ export type Counter =
   | 'cacheHits'
   | 'cacheMisses'
   | 'rateLimited'
-  | 'untranslated';
+  | 'untranslated'
+  /** Target languages the engine could not serve (`skipped:<reason>` in a post's parleyStates). */
+  | 'languagesSkipped'
+  /** Target languages whose translation failed on the last attempt (`failed:<reason>`). */
+  | 'languagesFailed';
 
 const SAMPLES = 2000;
 

@@ -10,6 +10,7 @@ import { createHttpFetch, httpFetch } from '../lib/http-fetch.js';
 import type { Logger } from '../lib/logger.js';
 import type { TlsTrust } from '../lib/tls-trust.js';
 import { checkEvictionPolicy, createRedis, redisReady } from '../lib/redis.js';
+import type { LanguageSupport } from '../providers/language-support.js';
 import type { ModelProvider } from '../providers/types.js';
 import { watchProvider } from '../providers/watched-provider.js';
 import { ensureBotIdentity } from './bot-identity.js';
@@ -159,6 +160,11 @@ export class Bot {
     const s = this.modelHealth.status();
     const state = s.state === 'down' ? `UNREACHABLE: ${s.lastError}; messages wait until it answers` : 'reachable';
     return `${p.name} ${p.model} at ${s.endpoint} (${state})`;
+  }
+
+  /** What the bot's provider can translate (`undefined`: any language). */
+  languageSupport(): LanguageSupport | undefined {
+    return this.o.provider.languageSupport?.();
   }
 
   async start(): Promise<this> {

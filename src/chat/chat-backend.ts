@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { listenOrExplain } from '../lib/listen.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
 import { ensureSelfSignedCert } from '../lib/tls.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -107,7 +108,7 @@ export class ChatBackend {
     });
     this.realtime.attach(this.app.server);
     this.options.metrics?.trackConnections(() => this.realtime.connections);
-    await this.app.listen({ host: config.http.host, port: config.http.port });
+    await listenOrExplain(this.app, { host: config.http.host, port: config.http.port, portVariable: 'PARLEY_PORT' });
     const address = this.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;

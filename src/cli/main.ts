@@ -48,6 +48,8 @@ export function buildProgram(): Command {
   const program = new Command('parley')
     .description('parley: an AI participant for chat threads, with an ACS-compatible chat backend.\nConfiguration comes from PARLEY_* and REDIS_URL (see README).')
     .showHelpAfterError()
+    // Inherited by every subcommand (commander copies these settings): "(Did you mean add?)".
+    .showSuggestionAfterError()
     .exitOverride();
   program.command('up').description('run everything in one process: chat backend, bot listener and workers (npm start)').action(async () => (await up()).upCommand(configOrExit()));
   program.command('chat').description('run the chat backend alone (ACS Chat + Identity REST API, WebSocket, webhooks)').action(async () => (await chat()).chatCommand(configOrExit()));
@@ -58,8 +60,13 @@ export function buildProgram(): Command {
     .action(async (opts: { json?: boolean }) => void (await credentialsCmd()).credentialsCommand(configOrExit(), opts));
   program.command('worker').description('run queue workers only (scale out: any number, any machine)').action(async () => (await botRun()).botRunCommand(configOrExit(), 'worker'));
 
-  const bot = program.command('bot').description('run the bot (listener + workers), or manage the threads it is in');
-  bot.action(async () => (await botRun()).botRunCommand(configOrExit(), 'bot'));
+  // No action of its own: a bare `parley bot` lists the subcommands (a mistyped one gets a "did you
+  // mean"), and running the listener is explicitly `parley bot run`.
+  const bot = program.command('bot').description('run the bot (`parley bot run`), or manage the threads it is in');
+  bot
+    .command('run')
+    .description('run the bot: real-time listener + queue workers, admin API and dashboard on PARLEY_BOT_PORT')
+    .action(async () => (await botRun()).botRunCommand(configOrExit(), 'bot'));
   settingsOptions(bot.command('add <threadId>').description('add the bot to a thread, with its settings'), true).action(async (threadId: string, opts) =>
     (await botAdmin()).botAdd(configOrExit(), threadId, opts),
   );
@@ -69,8 +76,8 @@ export function buildProgram(): Command {
   bot.command('remove <threadId>').description('remove the bot from a thread').action(async (threadId: string) => (await botAdmin()).botRemove(configOrExit(), threadId));
   bot
     .command('list')
-    .description('list the threads the bot is in')
-    .option('--json', 'print JSON (the admin API shape)')
+    .description('list the threads the bot is in, with their topics, settings and notes')
+    .option('--json', 'print JSON (the admin API shape, with topics)')
     .action(async (opts: { json?: boolean }) => (await botAdmin()).botList(configOrExit(), { json: opts.json }));
   bot
     .command('backfill <threadId>')

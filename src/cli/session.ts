@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { BotAdmin, BotAdminError } from '../bot/bot-admin.js';
-import { engineFromConfig } from '../runtime/provider.js';
 import { RedisKeys } from '../bot/redis-keys.js';
 import { SettingsStore } from '../bot/settings-store.js';
 import { AdminClient } from '../client/admin-client.js';
@@ -10,6 +9,8 @@ import { createLogger } from '../lib/logger.js';
 import { createRedis, redisReady } from '../lib/redis.js';
 import type { TlsTrust } from '../lib/tls-trust.js';
 import { accessKeyFor, chatTrustFor, chatUrlFor } from '../runtime/endpoints.js';
+import { engineFromConfig, languageSupportFromConfig } from '../runtime/provider.js';
+import { cliRedisProblem } from './redis-problem.js';
 
 /** What a one-shot CLI command gets to act as parley's trusted side. */
 export interface CliSession {
@@ -34,14 +35,15 @@ export async function withSession<T>(config: Config, fn: (s: CliSession) => Prom
   const redis = createRedis(config.redis.url, 'general', createLogger('silent'));
   const chatUrl = chatUrlFor(config);
   try {
-    await redisReady(redis, 3000).catch(() => {
-      throw new Error(`cannot reach Redis at ${new URL(config.redis.url).host} (REDIS_URL): start parley with npm start (it starts a private Redis when none answers), or point REDIS_URL at the server's.`);
+    await redisReady(redis, 3000).catch(async () => {
+      throw new Error(await cliRedisProblem(config.redis.url));
     });
     const tls = chatTrustFor(config);
     const admin = new AdminClient(chatUrl, accessKeyFor(config), { tls });
     const keys = new RedisKeys(config.redis.prefix);
     const settings = new SettingsStore(redis, keys);
-    return await fn({ config, redis, keys, settings, admin, botAdmin: new BotAdmin(settings, admin, redis, keys, config.bot.displayName, engineFromConfig(config)), chatUrl, tls });
+    const botAdmin = new BotAdmin(settings, admin, redis, keys, config.bot.displayName, engineFromConfig(config), () => languageSupportFromConfig(config));
+    return await fn({ config, redis, keys, settings, admin, botAdmin, chatUrl, tls });
   } catch (err) {
     if (err instanceof BotAdminError) throw new Error(err.message);
     if (err instanceof ChatApiError) {

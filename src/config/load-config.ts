@@ -38,7 +38,7 @@ export interface Config {
     /** The chat backend the bot talks to; defaults to this process's own backend. */
     chatUrl?: string;
     displayName: string;
-    /** HTTP port of `parley bot` (admin API, dashboard). */
+    /** HTTP port of `parley bot run` (admin API, dashboard). */
     port: number;
     /** Where the bot's events come from: the backend's WebSocket, or Event Grid webhooks (real ACS). */
     events: 'websocket' | 'webhook';
@@ -65,6 +65,8 @@ export interface Config {
   model: {
     provider: 'auto' | 'openai' | 'local';
     model: string;
+    /** Target languages a model API is used for (`PARLEY_MODEL_LANGUAGES`); absent = any. */
+    languages?: string[];
     timeoutMs: number;
     promptsDir: string;
     openai: { apiKey?: string; baseURL?: string };
@@ -145,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     model: {
       provider: e.PARLEY_PROVIDER,
       model: e.PARLEY_MODEL,
+      languages: e.PARLEY_MODEL_LANGUAGES?.split(',').map((l) => l.trim().toLowerCase()),
       timeoutMs: e.PARLEY_MODEL_TIMEOUT_MS,
       promptsDir: path.resolve(e.PARLEY_PROMPTS_DIR ?? PACKAGE_PROMPTS_DIR),
       openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL },

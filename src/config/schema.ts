@@ -55,6 +55,13 @@ export const envSchema = z.object({
   PARLEY_TEXT_BUDGET_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   PARLEY_PROVIDER: z.enum(['auto', 'openai', 'local']).default('auto'),
   PARLEY_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  // Comma-separated language codes (es,fr,pt-BR); only for model APIs, the offline engine knows its own.
+  PARLEY_MODEL_LANGUAGES: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?(?:\s*,\s*[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)*$/, 'comma-separated language codes, e.g. es,fr,de')
+      .optional(),
+  ),
   PARLEY_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   PARLEY_PROMPTS_DIR: optionalString,
   OPENAI_API_KEY: optionalString,

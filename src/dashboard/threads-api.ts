@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { QUALITY_SETTINGS_SCHEMA } from '../bot/decide/quality-schema.js';
-import type { ThreadSettings } from '../bot/settings-store.js';
 import { ApiError } from '../chat/errors.js';
+import type { ThreadReport } from '../bot/bot-admin.js';
+import { availableLanguages, describeLanguage } from '../bot/decide/language-check.js';
+import { servedTargets } from '../providers/language-support.js';
 import { requireBot, requireBotAdmin, type DashboardDeps } from './deps.js';
 import { parseDashboardBody } from './parse-body.js';
 import { priorityLabel } from './priority-label.js';
@@ -21,10 +23,11 @@ const configBody = z.object({ threadId, ...config });
 const inviteBody = z.object({ threadId, name: z.string().trim().min(1, 'give the person a name').max(256), reads: z.array(z.string().min(2).max(16)).max(10).default([]) });
 const messagesQuery = z.object({ threadId, limit: z.coerce.number().int().min(1).max(100).default(30) });
 
-/** `notes`: what the bot's engine cannot honour of the settings just made (absent when nothing). */
-const withNotes = <T extends object>(body: T, notes: string[]) => (notes.length ? { ...body, notes } : body);
+/** `notes`: the thread's own (languages) and what the bot's engine cannot honour of the settings just made. */
+const withNotes = <T extends { notes: string[] }>(body: T, notes: string[]) => ({ ...body, notes: [...body.notes, ...notes] });
 
-const wire = (s: ThreadSettings, topics: Map<string, string>) => ({ ...s, topic: topics.get(s.threadId) ?? null });
+/** A thread as the API answers it: settings, topic and `notes` (sentences to show next to the thread). */
+const wire = (s: ThreadReport, topics: Map<string, string>) => ({ ...s, topic: topics.get(s.threadId) ?? null });
 
 /**
  * Threads and priority JSON API: `GET /dashboard/api/threads` (every thread the bot serves, with
@@ -33,6 +36,11 @@ const wire = (s: ThreadSettings, topics: Map<string, string>) => ({ ...s, topic:
  * `GET /dashboard/api/threads/messages?threadId=…` (a thread's recent messages, folded, read-only);
  * `POST /dashboard/api/threads/invite` `{threadId, name, reads}` (admin: the person's web chat link); and
  * `GET /dashboard/api/priority` (threads by recent negative sentiment, with their latest analyses).
+ *
+ * `GET /dashboard/api/languages` says what the provider translates into. Languages it cannot
+ * translate into are refused with 400 `UnsupportedLanguage`, whose message names what is available
+ * and the fix; accepted answers carry `notes` (pivoted or source-limited languages, "nothing will be
+ * translated" without languages, what the engine cannot honour) to show the operator.
  */
 export function threadsApi(deps: DashboardDeps, topics: TopicCache = topicCache()) {
   const log = deps.logger.child({ component: 'dashboard' });
@@ -77,6 +85,18 @@ export function threadsApi(deps: DashboardDeps, topics: TopicCache = topicCache(
       // The link signs the person in: never cached, never logged.
       void reply.header('cache-control', 'no-store');
       return { threadId: input.threadId, name: invitation.name, userId: invitation.userId, link: invitation.link };
+    });
+    // What the provider translates into, for the thread forms: `any: true` (a model API), or each
+    // target language with its sources (`note`: direct and pivoted sources, for the offline engine).
+    app.get('/dashboard/api/languages', async () => {
+      const support = requireBot(deps).languageSupport();
+      const targets = support ? servedTargets(support) : null;
+      return {
+        engine: support?.engine ?? 'the model',
+        any: targets === null,
+        available: support ? availableLanguages(support) : 'any language',
+        value: (targets ?? []).map((language) => ({ language, description: describeLanguage(support, language) })),
+      };
     });
     app.get('/dashboard/api/priority', async () => {
       const bot = requireBot(deps);

@@ -46,7 +46,9 @@ export class Metrics {
       modelCharacters: counter('parley_model_characters_total', 'Characters sent to the model provider.'),
       cacheHits: counter('parley_translation_cache_hits_total', 'Target languages served from the translation cache.'),
       cacheMisses: counter('parley_translation_cache_misses_total', 'Target languages the model had to translate.'),
-      untranslated: counter('parley_untranslated_total', 'Target languages reported as not translatable.'),
+      untranslated: counter('parley_untranslated_total', 'Target languages not translated (skipped or failed).'),
+      languagesSkipped: counter('parley_languages_skipped_total', 'Target languages skipped: the engine cannot serve them (no pair, not offered, source undetected).'),
+      languagesFailed: counter('parley_languages_failed_total', 'Target languages whose translation failed on the last attempt (damaged answer).'),
     };
     this.tokens = new Counter({ name: 'parley_model_tokens_total', help: 'Model tokens by kind (input, output).', labelNames: ['kind'], registers });
     const histogram = (name: string, help: string, buckets = SECONDS_BUCKETS) => new Histogram({ name, help, buckets, registers });

@@ -30,6 +30,8 @@ export interface CreateProviderOptions {
   azureDeployment?: string;
   /** `AZURE_OPENAI_API_VERSION`. @defaultValue {@link DEFAULT_AZURE_API_VERSION} */
   azureApiVersion?: string;
+  /** `PARLEY_MODEL_LANGUAGES`: the target languages a model API is used for. @defaultValue any */
+  modelLanguages?: readonly string[];
   /** Per-attempt model API timeout, ms. @defaultValue 30000 */
   timeoutMs?: number;
   /** SDK retries for connection errors, timeouts and 5xx (429 always goes to the queue). @defaultValue 2 */
@@ -87,6 +89,7 @@ export function createProvider(options: CreateProviderOptions = {}): ModelProvid
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       prompts: options.prompts,
+      languages: options.modelLanguages,
     });
   } else if (name === 'openai') {
     endpoint = options.openaiBaseUrl;
@@ -97,6 +100,7 @@ export function createProvider(options: CreateProviderOptions = {}): ModelProvid
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       prompts: options.prompts,
+      languages: options.modelLanguages,
     });
   } else {
     provider = new LocalProvider(options.local);

@@ -2,7 +2,8 @@
  * Offline, keyless provider: Apertium (Debian packages) translates, `eld` detects the language,
  * AFINN scores sentiment and compromise plus patterns find entities. Honest about its limits: a
  * direction without an installed Apertium pair is listed in `untranslatable` with the reason, and
- * sentiment for a language it has no lexicon for says so in `limitation`.
+ * sentiment for a language it has no lexicon for says so in `limitation`. A direction with no pair
+ * but a language both sides share (en→es→gl) is translated in two passes and listed in `pivots`.
  */
 import { ApertiumProcess } from './apertium-process.js';
 import type { ApertiumProcessOptions } from './apertium-process.js';
@@ -12,10 +13,11 @@ import { fromStream, keepOuterWhitespace, toStream } from './apertium-stream.js'
 import type { StreamFormat } from './apertium-stream.js';
 import { PROVIDER_ERROR_CODES as C, ProviderPermanentError } from './errors.js';
 import { baseLanguage } from './language-codes.js';
+import { apertiumSupport, findRoute, type LanguageSupport } from './language-support.js';
 import { detectLanguage } from './language-detector.js';
 import { protectGlossary } from './glossary-tokens.js';
 import { ANALYZE_MAX_CHARS, analyseInProcess, type LocalAnalysis } from './local-analysis.js';
-import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult } from './types.js';
+import type { AnalyzeRequest, AnalyzeResult, LanguageGuess, ModelProvider, TranslateRequest, TranslateResult, Untranslatable } from './types.js';
 
 export interface LocalProviderOptions {
   /** Apertium data directory (holding `modes/`). @defaultValue `/usr/share/apertium` */
@@ -37,11 +39,13 @@ export class LocalProvider implements ModelProvider {
   readonly promptVersion = 'none';
   /** Directions the installed Apertium data supports, read once at start-up. */
   readonly modes: readonly ApertiumMode[];
+  private readonly support: LanguageSupport;
   private readonly processes = new Map<string, ApertiumProcess>();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: LocalProviderOptions = {}) {
     this.modes = listInstalledModes(options.apertiumDir ?? DEFAULT_APERTIUM_DIR);
+    this.support = apertiumSupport(this.modes);
   }
 
   async translate(request: TranslateRequest): Promise<TranslateResult> {
@@ -49,42 +53,68 @@ export class LocalProvider implements ModelProvider {
     const { text, format, signal } = request;
     const source = request.sourceLanguage ? baseLanguage(request.sourceLanguage) : this.detectLanguage(text).language;
     const translations: Record<string, string> = {};
-    const untranslatable: Record<string, string> = {};
-    // mode + text → targets it serves (es and es-MX share eng-spa; a glossary term may differ per target)
-    const pending = new Map<string, { mode: string; text: string; restores: Map<string, (t: string) => string> }>();
+    const untranslatable: Record<string, Untranslatable> = {};
+    const pivots: Record<string, string> = {};
+    // First pass (mode + text) → the targets it serves directly, and the second passes run on its
+    // output (pivots: en→es→gl). es and es-MX share eng-spa, en→es and en→gl share the en→es pass;
+    // a glossary term may differ per target, so the text is part of the key.
+    type Restore = (t: string) => string;
+    const passes = new Map<string, { mode: string; text: string; direct: Map<string, Restore>; then: Map<string, Map<string, Restore>> }>();
 
     for (const target of new Set(request.targetLanguages)) {
       if (source === null) {
-        untranslatable[target] = 'the source language could not be detected';
+        untranslatable[target] = { reason: 'source-undetected', detail: 'the source language could not be detected' };
       } else if (baseLanguage(target) === source || text.trim() === '') {
         translations[target] = text;
       } else {
-        const mode = findMode(this.modes, source, target);
-        if (!mode) {
-          untranslatable[target] = this.unsupportedReason(source, target);
+        const route = findRoute(this.support, source, target);
+        const first = route && findMode(this.modes, source, route.via ?? target);
+        const second = route?.via ? findMode(this.modes, route.via, target) : undefined;
+        if (!route || !first || (route.via && !second)) {
+          untranslatable[target] = { reason: 'no-engine-pair', detail: this.unsupportedReason(source, target) };
           continue;
         }
         // Apertium cannot be told about a glossary: its terms travel as tokens it passes through.
         const glossed = protectGlossary(text, request.glossary, target);
-        const key = `${mode.mode}\u0000${glossed.text}`;
-        const job = pending.get(key) ?? { mode: mode.mode, text: glossed.text, restores: new Map() };
-        job.restores.set(target, glossed.restore);
-        pending.set(key, job);
+        const key = `${first.mode}\u0000${glossed.text}`;
+        const pass = passes.get(key) ?? { mode: first.mode, text: glossed.text, direct: new Map(), then: new Map() };
+        passes.set(key, pass);
+        if (!second) pass.direct.set(target, glossed.restore);
+        else {
+          pivots[target] = route.via!;
+          const then = pass.then.get(second.mode) ?? new Map<string, Restore>();
+          pass.then.set(second.mode, then.set(target, glossed.restore));
+        }
       }
     }
-    const work = [...pending.values()].map(async ({ mode, text: input, restores }) => {
+    let calls = 0;
+    const work = [...passes.values()].map(async ({ mode, text: input, direct, then }) => {
+      calls += 1;
       const translated = await this.run(mode, input, format, signal);
-      for (const [target, restore] of restores) translations[target] = restore(translated);
+      for (const [target, restore] of direct) translations[target] = restore(translated);
+      await Promise.all(
+        [...then].map(async ([secondMode, restores]) => {
+          calls += 1;
+          const twice = await this.run(secondMode, translated, format, signal);
+          for (const [target, restore] of restores) translations[target] = restore(twice);
+        }),
+      );
     });
     await Promise.all(work);
 
     const result: TranslateResult = {
       detectedLanguage: source,
       translations,
-      usage: { calls: pending.size, characters: text.length },
+      usage: { calls, characters: text.length },
     };
     if (Object.keys(untranslatable).length > 0) result.untranslatable = untranslatable;
+    if (Object.keys(pivots).length > 0) result.pivots = pivots;
     return result;
+  }
+
+  /** The installed directions, direct and pivoted through a shared language. */
+  languageSupport(): LanguageSupport {
+    return this.support;
   }
 
   /** Sentiment and entities of the first {@link ANALYZE_MAX_CHARS} characters of the text. */

@@ -15,6 +15,7 @@ import { normalizeConfidence, locateEntities } from './analysis-utils.js';
 import { PROVIDER_ERROR_CODES as C, ProviderInvalidOutputError, ProviderPermanentError } from './errors.js';
 import { detectLanguage } from './language-detector.js';
 import { languageName } from './language-codes.js';
+import { modelSupport, type LanguageSupport } from './language-support.js';
 import { createOpenAIClient, DEFAULT_OPENAI_BASE_URL } from './openai-client.js';
 import type { OpenAIClientOptions } from './openai-client.js';
 import { toProviderError } from './openai-errors.js';
@@ -50,6 +51,8 @@ export interface OpenAIProviderOptions extends OpenAIClientOptions {
   temperature?: number;
   /** An already-built client (tests); connection options are then ignored. */
   client?: OpenAI;
+  /** Target languages the operator vouches for (`PARLEY_MODEL_LANGUAGES`). @defaultValue any language */
+  languages?: readonly string[];
 }
 
 type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
@@ -151,6 +154,11 @@ export class OpenAIProvider implements ModelProvider {
 
   detectLanguage(text: string): LanguageGuess {
     return detectLanguage(text);
+  }
+
+  /** Any language, or the configured list. */
+  languageSupport(): LanguageSupport {
+    return modelSupport(this.model, this.options.languages);
   }
 
   /** Nothing to release (the SDK keeps no sockets of its own); later calls fail. Idempotent. */

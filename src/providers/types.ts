@@ -2,6 +2,7 @@
  * The one interface every model provider implements (design.md §5). The bot's workers depend on
  * this file only; which engine sits behind it is decided once by `createProvider`.
  */
+import type { LanguageSupport, SkipReason } from './language-support.js';
 
 /** What to translate and into which languages. */
 export interface TranslateRequest {
@@ -56,14 +57,23 @@ export interface ProviderUsage {
   characters: number;
 }
 
+/** Why one language was not translated: a stable reason (post metadata `skipped:<reason>`) and detail for logs. */
+export interface Untranslatable {
+  reason: SkipReason;
+  /** For operators (logs, job results), never for the thread: e.g. `no Apertium pair for en→de`. */
+  detail: string;
+}
+
 /** A translation answer: one entry per requested language, in `translations` or `untranslatable`. */
 export interface TranslateResult {
   /** Source language as detected or given (ISO 639-1 where known), `null` when unknown. */
   detectedLanguage: string | null;
   /** Language code (as requested) → translated text. */
   translations: Record<string, string>;
-  /** Language code → plain reason why it was not translated (e.g. unsupported pair). Never faked. */
-  untranslatable?: Record<string, string>;
+  /** Language code → why it was not translated (e.g. no engine pair). Never faked. */
+  untranslatable?: Record<string, Untranslatable>;
+  /** Language code → the pivot language its translation went through (two engine passes). */
+  pivots?: Record<string, string>;
   usage: ProviderUsage;
 }
 
@@ -118,6 +128,11 @@ export interface ModelProvider {
   analyze(request: AnalyzeRequest): Promise<AnalyzeResult>;
   /** Local and synchronous, used before deciding what work is needed; never calls a model. */
   detectLanguage(text: string): LanguageGuess;
+  /**
+   * Which languages it translates into, from which sources; absent means any language. Read when
+   * languages are set (to refuse what it cannot do) and before each translation.
+   */
+  languageSupport?(): LanguageSupport;
   /** Releases clients and child processes. Idempotent. */
   close(): Promise<void>;
   /** Where a remote model API is (its base URL); absent for offline engines. */

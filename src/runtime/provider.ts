@@ -3,6 +3,8 @@ import type { Logger } from '../lib/logger.js';
 import { chooseProvider, createProvider, type CreateProviderOptions } from '../providers/create-provider.js';
 import type { ModelProvider, ProviderName } from '../providers/types.js';
 import type { LocalAnalysis } from '../providers/local-analysis.js';
+import { DEFAULT_APERTIUM_DIR, listInstalledModes } from '../providers/apertium-modes.js';
+import { apertiumSupport, modelSupport, type LanguageSupport } from '../providers/language-support.js';
 
 /**
  * The model provider the configuration asks for: `openai` (OpenAI, Azure OpenAI or any
@@ -24,6 +26,7 @@ function providerOptions(config: Config, analysis?: LocalAnalysis): CreateProvid
     openaiApiKey: m.openai.apiKey,
     openaiBaseUrl: m.openai.baseURL,
     model: m.model,
+    modelLanguages: m.languages,
     azureEndpoint: m.azure?.endpoint,
     azureApiKey: m.azure?.apiKey,
     azureDeployment: m.azure?.deployment,
@@ -32,4 +35,14 @@ function providerOptions(config: Config, analysis?: LocalAnalysis): CreateProvid
     prompts: { dir: m.promptsDir },
     local: { timeoutMs: m.timeoutMs, analysis },
   };
+}
+
+/**
+ * What the configured provider can translate, without building it (the CLI checks languages with
+ * this; it reads the same installed Apertium modes the workers on this machine read).
+ */
+export function languageSupportFromConfig(config: Config, apertiumDir = DEFAULT_APERTIUM_DIR): LanguageSupport {
+  const m = config.model;
+  if (engineFromConfig(config) === 'local') return apertiumSupport(listInstalledModes(apertiumDir));
+  return modelSupport(engineFromConfig(config) === 'azure-openai' ? (m.azure?.deployment ?? m.model) : m.model, m.languages);
 }

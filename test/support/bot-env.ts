@@ -18,8 +18,11 @@ import { startTestBackend, type TestBackend } from './chat-server.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** A key prefix no other test file uses. */
-export const uniquePrefix = (name: string): string => `test-${name}-${randomUUID().slice(0, 8)}`;
+/**
+ * A key prefix no other test file uses: `test-<run>-<name>-<id>`. The run id (set by global-setup)
+ * lets the run's end find whatever a test forgot to delete, without touching concurrent runs' keys.
+ */
+export const uniquePrefix = (name: string): string => `test-${process.env.PARLEY_TEST_RUN ?? 'norun'}-${name}-${randomUUID().slice(0, 8)}`;
 
 /** Deletes every key of a prefix: the bot's own (`p:*`) and BullMQ's (`{p}:*`). */
 export async function deletePrefix(redisUrl: string, prefix: string): Promise<number> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BotAdmin } from '../../src/bot/bot-admin.js';
@@ -15,6 +14,7 @@ import { Metrics } from '../../src/metrics/metrics.js';
 import { ProviderPermanentError, PROVIDER_ERROR_CODES } from '../../src/providers/errors.js';
 import { startTestBackend, type TestBackend } from './chat-server.js';
 import { fakeProvider } from './fake-provider.js';
+import { deletePrefix, uniquePrefix } from './bot-env.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -53,7 +53,7 @@ export async function startDashboardStack(opts: { attempts?: number; engine?: Pr
   const logger: Logger = createLogger('debug', sink);
   const backend = await startTestBackend();
   const provider = switchableProvider();
-  const prefix = `test-${randomUUID()}`;
+  const prefix = uniquePrefix('dashboard');
   const bot = await new Bot({
     chatUrl: backend.url,
     accessKey: backend.accessKey,
@@ -100,6 +100,7 @@ export async function startDashboardStack(opts: { attempts?: number; engine?: Pr
       await server.close();
       await bot.close();
       await backend.close();
+      await deletePrefix(REDIS_URL, prefix);
     },
   };
 }

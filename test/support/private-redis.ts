@@ -53,7 +53,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       });
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-500)}`)));
     });
-    await within(ready, 10_000, `redis-server on port ${port}`);
+    // A budget for a loaded 2-core machine; the wait ends at the ready line, not at the budget.
+    await within(ready, 60_000, `redis-server on port ${port}`);
   };
 
   await launch();

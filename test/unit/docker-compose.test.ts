@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { buildProgram } from '../../src/cli/main.js';
 import { envSchema } from '../../src/config/schema.js';
 
 /**
@@ -74,8 +75,8 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('makes the operator set the webhook secret of `parley bot`, so it also starts in webhook mode', () => {
-    const bots = services.filter(([, s]) => /\bparley\s+bot$/.test(commandOf(s)));
+  it('makes the operator set the webhook secret of `parley bot run`, so it also starts in webhook mode', () => {
+    const bots = services.filter(([, s]) => /\bparley\s+bot\s+run$/.test(commandOf(s)));
     expect(bots).toHaveLength(1);
     const env = environmentOf(bots[0]![1]);
     // Required (`${VAR:?message}`): compose refuses to start without it, rather than running unsigned.
@@ -86,8 +87,23 @@ describe('docker-compose.yml', () => {
     expect(envSchema.safeParse({ ...webhook, PARLEY_BOT_EVENTS: 'webhook' }).success).toBe(true);
   });
 
-  it.each(['chat', 'bot', 'worker'])('runs `parley %s`', (role) => {
-    const runs = services.filter(([, s]) => new RegExp(`\\bparley\\s+${role}$`).test(commandOf(s)));
+  // The listener is `parley bot run`: a bare `parley bot` only lists the bot's subcommands.
+  it.each(['chat', 'bot run', 'worker'])('runs `parley %s`', (role) => {
+    const runs = services.filter(([, s]) => new RegExp(`\\bparley\\s+${role.replace(' ', '\\s+')}$`).test(commandOf(s)));
     expect(runs.map(([name]) => name)).toHaveLength(1);
+  });
+
+  it('runs commands the CLI knows, each one that runs something (not a group that only prints its help)', () => {
+    const parley = services.filter(([, s]) => /\bparley\b/.test(commandOf(s)));
+    for (const [name, service] of parley) {
+      const words = commandOf(service).split(/\s+/);
+      let command = buildProgram();
+      for (const word of words.slice(words.indexOf('parley') + 1)) {
+        const sub = command.commands.find((c) => c.name() === word);
+        expect(sub, `${name}: \`${word}\` is not a parley command`).toBeDefined();
+        command = sub!;
+      }
+      expect(command.commands.map((c) => c.name()), `${name} runs a command group`).toEqual([]);
+    }
   });
 });

@@ -18,8 +18,8 @@ const configSchema = z.object({
 
 const wire = (s: ThreadSettings) => ({ ...s, addedOn: new Date(s.addedOn).toISOString() });
 
-/** `notes`: what the bot's engine cannot honour of the settings just made (absent when nothing). */
-const withNotes = <T extends object>(body: T, notes: string[]) => (notes.length ? { ...body, notes } : body);
+/** `notes`: the thread's own (languages: pivoted, source-limited, none set) and what the bot's engine cannot honour of the settings just made. */
+const withNotes = <T extends { notes: string[] }>(body: T, notes: string[]) => ({ ...body, notes: [...body.notes, ...notes] });
 
 async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   try {

@@ -10,12 +10,14 @@ export interface PostParts {
   format: MessageFormat;
   /** lang → translated text (same format as the original). */
   translations: Record<string, string>;
-  /** lang → why it was not translated. */
+  /** lang → why it was not translated (for operators: never in the post's text). */
   untranslated: Record<string, string>;
   /** lang → `ready`, `skipped:<reason>` or `failed:<reason>` (metadata `parleyStates`). */
   states?: Record<string, string>;
   /** lang → the checks its translation passed (metadata `parleyChecked`). */
   checked?: Record<string, readonly string[]>;
+  /** lang → pivot language, for translations made in two passes (metadata `parleyVia`). */
+  pivots?: Record<string, string>;
   analysis?: AnalyzeResult;
 }
 
@@ -28,8 +30,12 @@ export interface Post {
 const METADATA_LIMIT = 1024;
 
 /**
- * One bot post per original: a line per language (`[es] …`), readable in any client, and metadata
- * that links it to the original so a client can show each reader only their language.
+ * One bot post per original: a line per translated language (`[es] …`), readable in any client, and
+ * metadata that links it to the original so a client can show each reader only their language.
+ * What could not be translated is said in metadata (`parleyUntranslated`, `parleyStates`): the
+ * thread never carries an engine's diagnostics; clients render it as "not translated". When no
+ * language could be translated the post is state-only: a neutral `[de] (no translation)` line per
+ * language, so that folding clients learn the message is settled instead of waiting for a post.
  */
 export function composePost(p: PostParts): Post {
   const langs = Object.keys(p.translations).sort();
@@ -39,10 +45,7 @@ export function composePost(p: PostParts): Post {
   // A <div> per language, not a <p>: a translation may hold block elements (<p>, <ul>, <table>),
   // which may not sit inside a paragraph (the sanitizer would split it and orphan the label).
   for (const l of langs) lines.push(html ? `<div><strong>[${l}]</strong> ${p.translations[l]}</div>` : `[${l}] ${p.translations[l]}`);
-  for (const l of missing) {
-    const note = `(not translated: ${p.untranslated[l]})`;
-    lines.push(html ? `<div><strong>[${l}]</strong> <em>${escapeHtmlText(note)}</em></div>` : `[${l}] ${note}`);
-  }
+  if (!langs.length && !p.analysis) for (const l of missing) lines.push(html ? `<div><strong>[${l}]</strong> <em>${NO_TRANSLATION}</em></div>` : `[${l}] ${NO_TRANSLATION}`);
   if (p.analysis) {
     const line = analysisLine(p.analysis);
     lines.push(html ? `<div><em>${escapeHtmlText(line)}</em></div>` : line);
@@ -59,8 +62,12 @@ export function composePost(p: PostParts): Post {
   if (missing.length) metadata.parleyUntranslated = missing.join(',');
   if (p.analysis) metadata.parleySentiment = p.analysis.sentiment;
   if (p.states && Object.keys(p.states).length) {
-    metadata.parleyStates = JSON.stringify(Object.fromEntries(Object.entries(p.states).map(([l, s]) => [l, short(s)])));
+    metadata.parleyStates = JSON.stringify(Object.fromEntries(Object.entries(p.states).sort(([a], [b]) => a.localeCompare(b)).map(([l, s]) => [l, short(s)])));
+    // Many readers' languages can pass the 1 KB limit: `ready` entries go first (they are in
+    // parleyLanguages), so the languages that were not translated are always stated.
+    if (size(metadata) > METADATA_LIMIT) metadata.parleyStates = JSON.stringify(Object.fromEntries(missing.map((l) => [l, short(p.states![l] ?? 'failed')])));
   }
+  if (p.pivots && Object.keys(p.pivots).length) metadata.parleyVia = JSON.stringify(p.pivots);
   const checked = p.checked && Object.entries(p.checked).filter(([l]) => p.translations[l] !== undefined);
   // Optional extras, in order, each only while the metadata stays within its 1 KB limit: the
   // translations themselves, then which checks each one passed.
@@ -70,6 +77,9 @@ export function composePost(p: PostParts): Post {
   for (const [key, value] of extras) if (size({ ...metadata, [key]: value }) <= METADATA_LIMIT) metadata[key] = value;
   return { content: lines.join(html ? '' : '\n'), type: p.format, metadata };
 }
+
+/** The whole text of a language's line in a state-only post (no language could be translated). */
+export const NO_TRANSLATION = '(no translation)';
 
 const size = (m: Record<string, string>) => Object.entries(m).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 

@@ -1,11 +1,10 @@
+import type { LanguageSupport } from '../../providers/language-support.js';
 import type { ProviderName } from '../../providers/types.js';
 import { helpText, type Command } from '../decide/commands.js';
 import { unhonoured } from '../decide/engine-limits.js';
 import { describeFormality, describeGlossary, editGlossary, QualitySettingError, type FormalitySetting } from '../decide/glossary.js';
-import { languageName } from '../decide/languages.js';
+import { checkLanguages, describeLanguage } from '../decide/language-check.js';
 import { qualityOf, type SettingsStore } from '../settings-store.js';
-
-const list = (langs: string[]) => (langs.length ? langs.map((l) => `${l} (${languageName(l)})`).join(', ') : 'none');
 
 /** What the engine cannot honour of a setting just made, as sentences after the answer. */
 const withNotes = (answer: string, engine: ProviderName | undefined, made: { formality?: FormalitySetting; context?: number }) =>
@@ -13,16 +12,36 @@ const withNotes = (answer: string, engine: ProviderName | undefined, made: { for
 
 /**
  * Applies a `/parley …` command to the thread's settings and returns the bot's answer. `engine`
- * (the bot's translation engine) lets the answer say what the engine cannot honour.
+ * (the bot's translation engine) lets the answer say what the engine cannot honour. Languages the
+ * provider (`support`; absent = any language) cannot translate into are refused — nothing is
+ * changed — with what is available, as everywhere else languages are set.
  */
-export async function runCommand(cmd: Command, threadId: string, senderId: string, settings: SettingsStore, engine?: ProviderName): Promise<string> {
+export async function runCommand(
+  cmd: Command,
+  threadId: string,
+  senderId: string,
+  settings: SettingsStore,
+  engine?: ProviderName,
+  support?: LanguageSupport,
+): Promise<string> {
+  const list = (langs: string[]) => (langs.length ? langs.map((l) => describeLanguage(support, l)).join(', ') : 'none');
+  const refusal = (langs: string[], unchanged: string) => {
+    const check = support ? checkLanguages(langs, support) : undefined;
+    return check?.refused.length ? `parley: ${check.error} ${unchanged}` : null;
+  };
   switch (cmd.kind) {
-    case 'languages':
+    case 'languages': {
+      const refused = refusal(cmd.languages, "This thread's languages are unchanged.");
+      if (refused) return refused;
       await settings.put(threadId, { languages: cmd.languages });
       return `parley: this thread is now translated into ${list(cmd.languages)}.`;
-    case 'me-set':
+    }
+    case 'me-set': {
+      const refused = refusal(cmd.languages, 'Your reading languages are unchanged.');
+      if (refused) return refused;
       await settings.setReader(threadId, senderId, cmd.languages);
       return `parley: you read ${list(cmd.languages)}; messages will be translated for you.`;
+    }
     case 'me-clear':
       await settings.setReader(threadId, senderId, []);
       return 'parley: your reading languages are cleared.';

@@ -1,21 +1,47 @@
-import type { BotAdmin, ThreadConfig } from '../../bot/bot-admin.js';
+import type { BotAdmin, ThreadConfig, ThreadReport } from '../../bot/bot-admin.js';
 import { describeFormality, describeGlossary, parseTermFlag, QualitySettingError } from '../../bot/decide/glossary.js';
-import { qualityOf, type ThreadSettings } from '../../bot/settings-store.js';
+import { qualityOf } from '../../bot/settings-store.js';
+import { ChatRestClient } from '../../client/chat-rest-client.js';
+import { TokenManager } from '../../client/token-manager.js';
 import type { Config } from '../../config/load-config.js';
-import { withSession } from '../session.js';
+import { chatUrlFor } from '../../runtime/endpoints.js';
+import { withSession, type CliSession } from '../session.js';
 
-/** Runs `fn` with a BotAdmin on the configured Redis and backend; turns failures into plain messages. */
-const withBotAdmin = <T>(config: Config, fn: (admin: BotAdmin) => Promise<T>): Promise<T> => withSession(config, (s) => fn(s.botAdmin));
+/** What a command gets besides the BotAdmin: the topics of the bot's threads, read on demand. */
+interface AdminTools {
+  /** Thread id → topic, as the bot sees them (its own token); throws when the backend cannot be read. */
+  topics(): Promise<Map<string, string>>;
+}
 
-export function describeSettings(s: ThreadSettings): string {
+/**
+ * Runs `fn` with a BotAdmin on the configured Redis and backend; turns failures into plain messages.
+ * Languages are checked against the provider this configuration selects on this machine.
+ */
+const withBotAdmin = <T>(config: Config, fn: (admin: BotAdmin, tools: AdminTools) => Promise<T>): Promise<T> =>
+  withSession(config, (s) => fn(s.botAdmin, { topics: () => botTopics(s) }));
+
+/** The topics of the threads the bot is in, read as the bot (a short-lived token of its identity). */
+async function botTopics(s: CliSession): Promise<Map<string, string>> {
+  const botId = await s.redis.get(s.keys.botIdentity);
+  if (!botId) return new Map();
+  const tokens = new TokenManager(() => s.admin.issueToken(botId, ['chat'], 60), 0);
+  const client = new ChatRestClient({ endpoint: s.chatUrl, tokens, tls: s.tls });
+  return new Map((await client.listThreads()).map((t) => [t.id, t.topic]));
+}
+
+/** A thread's line: id, topic (when known), settings; its glossary on a line of its own. */
+export function describeSettings(s: ThreadReport, topic?: string): string {
   const q = qualityOf(s);
   const glossary = describeGlossary(q.glossary);
   return (
-    `${s.threadId}  languages=${s.languages.join(',') || '-'}  mode=${s.mode}  analysis=${s.analysis}  ${s.enabled ? 'on' : 'off'}` +
+    `${s.threadId}${topic !== undefined ? `  "${topic}"` : ''}  languages=${s.languages.join(',') || '-'}  mode=${s.mode}  analysis=${s.analysis}  ${s.enabled ? 'on' : 'off'}` +
     `  formality=${describeFormality(q.formality).replace(/ /g, '')}  context=${q.context}` +
     (glossary.length ? `\n  glossary: ${glossary.join('; ')}` : '')
   );
 }
+
+/** The settings line, then each note (languages, what the engine cannot honour) on a line of its own. */
+const withNotes = (line: string, notes: readonly string[]) => [line, ...notes.map((n) => `note: ${n}`)].join('\n');
 
 /** The settings flags of `bot add` and `bot config`, as commander parses them. */
 export interface ConfigFlags {
@@ -79,21 +105,16 @@ function basicFlags(opts: ConfigFlags): ThreadConfig {
   };
 }
 
-/** Prints what the bot's engine cannot honour of the settings just made. */
-const printNotes = (notes: string[]) => notes.forEach((n) => process.stdout.write(`note: ${n}\n`));
-
 export async function botAdd(config: Config, threadId: string, flags: ConfigFlags): Promise<void> {
   const settings = parseConfigFlags(flags);
   const [s, notes] = await withBotAdmin(config, async (a) => [await a.add(threadId, settings), a.notes(settings)] as const);
-  process.stdout.write(`added the bot: ${describeSettings(s)}\n`);
-  printNotes(notes);
+  process.stdout.write(`${withNotes(`added the bot: ${describeSettings(s)}`, [...s.notes, ...notes])}\n`);
 }
 
 export async function botConfig(config: Config, threadId: string, flags: ConfigFlags): Promise<void> {
   const settings = parseConfigFlags(flags);
   const [s, notes] = await withBotAdmin(config, async (a) => [await a.configure(threadId, settings), a.notes(settings)] as const);
-  process.stdout.write(`updated: ${describeSettings(s)}\n`);
-  printNotes(notes);
+  process.stdout.write(`${withNotes(`updated: ${describeSettings(s)}`, [...s.notes, ...notes])}\n`);
 }
 
 export async function botRemove(config: Config, threadId: string): Promise<void> {
@@ -101,13 +122,29 @@ export async function botRemove(config: Config, threadId: string): Promise<void>
   process.stdout.write(`removed the bot from ${threadId}\n`);
 }
 
-export async function botList(config: Config, opts: { json?: boolean } = {}): Promise<void> {
-  const all = await withBotAdmin(config, (a) => a.list());
+/**
+ * `parley bot list [--json]`: every thread the bot is in, with its topic, settings and notes. Topics
+ * come from the backend; when it cannot be read the list is still printed, without them, and a
+ * warning says why on stderr. `--json` prints the admin API's shape (`{"value": [...]}`) with topics.
+ */
+export async function botList(config: Config, opts: { json?: boolean; out?: NodeJS.WritableStream; err?: NodeJS.WritableStream } = {}): Promise<void> {
+  const out = opts.out ?? process.stdout;
+  const errOut = opts.err ?? process.stderr;
+  const [all, topics] = await withBotAdmin(config, async (a, tools) => {
+    const list = await a.list();
+    const names = list.length
+      ? await tools.topics().catch((err: Error) => {
+          errOut.write(`parley: warning: thread topics not shown: cannot read them from the chat backend at ${chatUrlFor(config)} (${err.message})\n`);
+          return undefined;
+        })
+      : new Map<string, string>();
+    return [list, names] as const;
+  });
   if (opts.json) {
-    // The same shape as the admin API's GET /admin/bot/threads.
-    const value = all.map((s) => ({ ...s, ...qualityOf(s), addedOn: new Date(s.addedOn).toISOString() }));
-    process.stdout.write(`${JSON.stringify({ value }, null, 2)}\n`);
+    const value = all.map((s) => ({ ...s, ...qualityOf(s), topic: topics?.get(s.threadId) ?? null, addedOn: new Date(s.addedOn).toISOString() }));
+    out.write(`${JSON.stringify({ value }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(all.length ? `${all.map(describeSettings).join('\n')}\n` : 'the bot is in no thread yet\n');
+  const lines = all.map((s) => withNotes(describeSettings(s, topics ? (topics.get(s.threadId) ?? '') : undefined), s.notes));
+  out.write(all.length ? `${lines.join('\n')}\n` : 'the bot is in no thread yet\n');
 }

@@ -2,17 +2,19 @@ import type { Config } from '../../config/load-config.js';
 import { botAdminRoutes } from '../../bot/http/bot-admin-routes.js';
 import { eventGridIntakeRoutes } from '../../bot/http/event-grid-intake.js';
 import { createBaseApp } from '../../chat/http/app.js';
+import { listenOrExplain } from '../../lib/listen.js';
 import { createLogger } from '../../lib/logger.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { dashboardFor } from '../../runtime/dashboard-mount.js';
 import { startBot, type BotHolder } from '../../runtime/bot-runtime.js';
 import { accessKeyFor, chatTrustFor, chatUrlFor } from '../../runtime/endpoints.js';
+import { requireRedis } from '../../runtime/redis-supervisor.js';
 import { onShutdown } from '../shutdown.js';
 
 /**
- * `parley bot` (listener + workers) and `parley worker` (workers only), for scaling out: each
- * talks to the backend at PARLEY_CHAT_URL and shares REDIS_URL. `parley bot` also serves the bot
- * admin API on PARLEY_BOT_PORT, and with PARLEY_BOT_EVENTS=webhook the Event Grid receiver `/bot/events`.
+ * `parley bot run` (listener + workers) and `parley worker` (workers only), for scaling out: each
+ * talks to the backend at PARLEY_CHAT_URL and shares REDIS_URL. `parley bot run` also serves the
+ * bot admin API on PARLEY_BOT_PORT, and with PARLEY_BOT_EVENTS=webhook the Event Grid receiver `/bot/events`.
  */
 export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Promise<void> {
   const logger = createLogger(config.logLevel, { format: config.logFormat });
@@ -40,7 +42,8 @@ export async function botRunCommand(config: Config, role: 'bot' | 'worker'): Pro
       }),
     );
   }
-  await app.listen({ host: config.http.host, port: config.bot.port });
+  await listenOrExplain(app, { host: config.http.host, port: config.bot.port, portVariable: 'PARLEY_BOT_PORT' });
+  await requireRedis(config.redis.url);
   const bot = await startBot(config, logger, { chatUrl, accessKey, tls, redisUrl: config.redis.url, listen: role === 'bot', work: true }, holder);
   metrics.attachBot(bot);
   process.stdout.write(`parley ${role} running: backend ${chatUrl}, redis ${new URL(config.redis.url).host}, bot ${bot.botId}\n`);

@@ -11,7 +11,7 @@ export async function chatCommand(config: Config): Promise<void> {
   const backend = await new ChatBackend({ config, logger }).start();
   const out = process.stdout;
   out.write(`parley chat backend listening on ${backend.url}\n`);
-  // Alone, the backend has no dashboard: `parley bot` serves it on PARLEY_BOT_PORT.
+  // Alone, the backend has no dashboard: `parley bot run` serves it on PARLEY_BOT_PORT.
   const botUrl = new URL(backend.url);
   botUrl.protocol = 'http:';
   botUrl.port = String(config.bot.port);

@@ -80,7 +80,7 @@ export async function demoCommand(config: Config, opts: DemoOptions = {}): Promi
     let samplesSent = 0;
     if (!(await hasChat(clients.ana, state))) {
       if (created && !(await greeted(s, clients.ana, state.threadId, opts.greetingTimeoutMs ?? 20_000))) {
-        err.write('the bot has not said hello yet: is parley (npm start, or parley bot) running with this REDIS_URL and PARLEY_REDIS_PREFIX? The messages are translated once it runs.\n');
+        err.write('the bot has not said hello yet: is parley (npm start, or parley bot run) running with this REDIS_URL and PARLEY_REDIS_PREFIX? The messages are translated once it runs.\n');
       }
       for (const sample of SAMPLES) {
         await clients[sample.from].sendMessage(state.threadId, { content: sample.text, senderDisplayName: DEMO_PEOPLE.find((p) => p.key === sample.from)!.name });

@@ -7,6 +7,7 @@ import { RedisKeys } from '../../bot/redis-keys.js';
 import type { Config } from '../../config/load-config.js';
 import { createLogger } from '../../lib/logger.js';
 import { createRedis, redisReady } from '../../lib/redis.js';
+import { cliRedisProblem } from '../redis-problem.js';
 import type { LatencySummary } from '../../metrics/percentiles.js';
 import { queueSnapshot, QUEUE_STATES, type QueueSnapshot } from '../../metrics/queue-snapshot.js';
 
@@ -24,8 +25,8 @@ export async function withQueue<T>(config: Config, fn: (queue: Queue, stats: Bot
   const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: keys.queuePrefix });
   queue.on('error', () => undefined);
   try {
-    await redisReady(redis, 3000).catch(() => {
-      throw new Error(`cannot reach Redis at ${new URL(config.redis.url).host} (REDIS_URL); is parley running?`);
+    await redisReady(redis, 3000).catch(async () => {
+      throw new Error(await cliRedisProblem(config.redis.url));
     });
     return await fn(queue, new BotStats(redis, keys), redis);
   } finally {

@@ -24,6 +24,7 @@ export async function upCommand(config: Config): Promise<void> {
   const metrics = new Metrics();
   let chatUrl = '';
   let trust: TlsTrust | undefined;
+  // A backend that cannot start (its port taken) must not leave the private redis-server behind.
   const backend = await new ChatBackend({
     config,
     logger,
@@ -32,7 +33,12 @@ export async function upCommand(config: Config): Promise<void> {
       (ctx) => botAdminRoutes(ctx, () => holder.admin),
       (ctx) => dashboardFor({ holder, accessKey: ctx.accessKey, chatUrl: () => chatUrl, logger, metrics, config, store: () => !ctx.chat.writeFailure, tls: () => trust }),
     ],
-  }).start();
+  })
+    .start()
+    .catch(async (err: unknown) => {
+      await redis.stop();
+      throw err;
+    });
   chatUrl = backend.url;
   // Read after start(): with PARLEY_TLS=self-signed the certificate the bot must trust is made there.
   trust = chatTrustFor(config);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotAdmin } from '../../../src/bot/bot-admin.js';
 import { Bot } from '../../../src/bot/bot.js';
@@ -9,6 +8,9 @@ import { createLogger } from '../../../src/lib/logger.js';
 import { adminFetch } from '../../support/admin-client.js';
 import { tempDir } from '../../support/chat-server.js';
 import { fakeProvider } from '../../support/fake-provider.js';
+import { REDIS_URL, deletePrefix, uniquePrefix } from '../../support/bot-env.js';
+
+const prefix = uniquePrefix('admin-api');
 
 const logger = createLogger('silent');
 let backend: ChatBackend;
@@ -22,7 +24,7 @@ beforeAll(async () => {
     chatUrl: backend.url,
     accessKey: backend.accessKey,
     redisUrl: 'redis://127.0.0.1:6379',
-    prefix: `test-${randomUUID()}`,
+    prefix,
     provider: fakeProvider(),
     logger,
   }).start();
@@ -31,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot.close();
   await backend.close();
+  await deletePrefix(REDIS_URL, prefix);
 });
 
 describe('bot admin REST API (HMAC with the access key)', () => {

@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BotAdmin } from '../../../src/bot/bot-admin.js';
 import { Bot } from '../../../src/bot/bot.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { startTestBackend, type TestBackend } from '../../support/chat-server.js';
 import { fakeProvider } from '../../support/fake-provider.js';
+import { REDIS_URL, deletePrefix, uniquePrefix } from '../../support/bot-env.js';
+
+const prefix = uniquePrefix('graceful-shutdown');
 
 let backend: TestBackend;
 beforeAll(async () => {
   backend = await startTestBackend();
 });
-afterAll(() => backend.close());
+afterAll(async () => {
+  await backend.close();
+  await deletePrefix(REDIS_URL, prefix);
+});
 
 it('close() lets the job in flight finish and post before it returns', async () => {
   let started!: () => void;
@@ -21,8 +26,8 @@ it('close() lets the job in flight finish and post before it returns', async () 
   const bot = await new Bot({
     chatUrl: backend.url,
     accessKey: backend.accessKey,
-    redisUrl: 'redis://127.0.0.1:6379',
-    prefix: `test-${randomUUID()}`,
+    redisUrl: REDIS_URL,
+    prefix,
     logger: createLogger('silent'),
     provider: {
       ...base,

@@ -96,7 +96,7 @@ it('retries an answer that violates the schema', async () => {
   );
 });
 
-it('asks again once, told what was wrong, when a translation dropped a placeholder, then reports it untranslated — never posts it corrupted', async () => {
+it('asks again once, told what was wrong, when a translation dropped a placeholder, then states it failed — never posts it corrupted, never a diagnostic', async () => {
   const { threadId, users } = await threadWithBot(backend, bot, { languages: ['es'] });
   const broken = { type: 'json' as const, value: { detectedLanguage: 'en', translations: { es: 'Avisa a sobre ⟦1⟧ por favor' } } };
   fake.script(broken, broken);
@@ -111,11 +111,13 @@ it('asks again once, told what was wrong, when a translation dropped a placehold
   expect(r.requests[0]!.body.messages[0].content).not.toContain('previous answer');
   expect(r.job.attemptsMade).toBe(1);
   const post = await watch.posted(threadId, r.message.id);
-  expect(post.content.message).toBe('[es] (not translated: the translation came back damaged (missing token ⟦0⟧))');
+  // A state-only post: the thread reads no engine diagnostics; the reason is in the metadata.
+  expect(post.content.message).toBe('[es] (no translation)');
   expect(post.content.message).not.toContain('Avisa');
   expect(post.metadata).toMatchObject({ parleyUntranslated: 'es', parleyStates: JSON.stringify({ es: 'failed:the translation came back damaged (missing token ⟦0⟧)' }) });
   expect(post.metadata?.parleyLanguages).toBeUndefined();
   expect((await bot.stats.counters()).untranslated - before).toBe(1);
+  expect(r.outcome).toMatchObject({ outcome: 'posted', states: { es: 'failed:the translation came back damaged (missing token ⟦0⟧)' } });
 
   // A good answer on a later message restores the mention and URL.
   const ok = await run(threadId, users[0]!, 'Ping @bob about https://example.com/other please');

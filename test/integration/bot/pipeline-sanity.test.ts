@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Bot } from '../../../src/bot/bot.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { startTestBackend, type TestBackend } from '../../support/chat-server.js';
 import { fakeProvider } from '../../support/fake-provider.js';
+import { REDIS_URL, deletePrefix, uniquePrefix } from '../../support/bot-env.js';
+
+const prefix = uniquePrefix('pipeline-sanity');
 
 let backend: TestBackend;
 let bot: Bot;
@@ -15,7 +17,7 @@ beforeAll(async () => {
     chatUrl: backend.url,
     accessKey: backend.accessKey,
     redisUrl: 'redis://127.0.0.1:6379',
-    prefix: `test-${randomUUID()}`,
+    prefix,
     provider,
     logger: createLogger('silent'),
   }).start();
@@ -23,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await bot.close();
   await backend.close();
+  await deletePrefix(REDIS_URL, prefix);
 });
 
 it('translates a message into the thread languages in one post', async () => {

@@ -1,6 +1,6 @@
 /**
  * The offline provider against the real Apertium from Debian packages
- * (`apt-get install -y apertium apertium-eng-spa`).
+ * (`apt-get install -y apertium apertium-eng-spa apertium-es-gl apertium-es-pt`).
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { PROVIDER_ERROR_CODES as C, ProviderTransientError } from '../../../src/
 import { LocalProvider } from '../../../src/providers/local-provider.js';
 
 const MODES = '/usr/share/apertium/modes';
-if (!existsSync(`${MODES}/eng-spa.mode`) || !existsSync(`${MODES}/spa-eng.mode`)) {
-  throw new Error('Apertium is missing: apt-get install -y apertium apertium-eng-spa');
+if (!['eng-spa', 'spa-eng', 'es-gl', 'gl-es', 'es-pt', 'pt-es'].every((m) => existsSync(`${MODES}/${m}.mode`))) {
+  throw new Error('Apertium is missing: apt-get install -y apertium apertium-eng-spa apertium-es-gl apertium-es-pt');
 }
 
 const alive = (pid: number | undefined) => {
@@ -83,7 +83,30 @@ describe('LocalProvider.translate (Apertium)', () => {
   it('reports unsupported pairs instead of faking them, and passes through the source language', async () => {
     const result = await provider.translate({ text: 'Hello, how are you?', format: 'text', targetLanguages: ['es', 'fr', 'en'], sourceLanguage: 'en' });
     expect(result.translations).toEqual({ es: expect.stringMatching(/^Hola/), en: 'Hello, how are you?' });
-    expect(result.untranslatable).toEqual({ fr: expect.stringMatching(/^no Apertium pair installed for en→fr \(installed: .*eng-spa/) });
+    expect(result.untranslatable).toEqual({ fr: { reason: 'no-engine-pair', detail: expect.stringMatching(/^no Apertium pair installed for en→fr \(installed: .*eng-spa/) } });
+  });
+
+  it('pivots through Spanish where no direct pair is installed (en→es→gl, en→es→pt, gl→es→en), sharing the first pass', async () => {
+    const result = await provider.translate({ text: 'The house is very big.', format: 'text', targetLanguages: ['es', 'gl', 'pt'], sourceLanguage: 'en' });
+    expect(result.translations.es).toMatch(/^La casa es muy grande/);
+    expect(result.translations.gl).toMatch(/^A casa é moi grande/);
+    expect(result.translations.pt).toMatch(/^A casa é muito grande/);
+    expect(result.pivots).toEqual({ gl: 'es', pt: 'es' });
+    expect(result.usage.calls).toBe(3); // en→es once, then es→gl and es→pt on its output
+    const back = await provider.translate({ text: 'A casa é moi grande e o can é negro.', format: 'text', targetLanguages: ['en'], sourceLanguage: 'gl' });
+    expect(back.translations.en).toMatch(/house/i);
+    expect(back.pivots).toEqual({ en: 'es' });
+  });
+
+  it('says which languages it serves from which sources, pivots included', () => {
+    const support = provider.languageSupport();
+    expect(support.kind).toBe('routes');
+    const routes = support.kind === 'routes' ? support.routes : [];
+    expect(routes).toContainEqual({ source: 'en', target: 'es' });
+    expect(routes).toContainEqual({ source: 'es', target: 'gl' });
+    expect(routes).toContainEqual({ source: 'en', target: 'gl', via: 'es' });
+    expect(routes).toContainEqual({ source: 'gl', target: 'en', via: 'es' });
+    expect(routes.some((r) => r.target === 'de' || r.target === 'fr')).toBe(false);
   });
 
   it('detects Spanish and translates to English, using the en-US variant mode when asked', async () => {
@@ -96,7 +119,7 @@ describe('LocalProvider.translate (Apertium)', () => {
 
   it('says so when the source language cannot be detected', async () => {
     const result = await provider.translate({ text: 'ok', format: 'text', targetLanguages: ['es'] });
-    expect(result.untranslatable).toEqual({ es: 'the source language could not be detected' });
+    expect(result.untranslatable).toEqual({ es: { reason: 'source-undetected', detail: 'the source language could not be detected' } });
     expect(result.usage.calls).toBe(0);
   });
 

@@ -128,7 +128,7 @@ describe('after kill -9 of `parley chat`', () => {
     const events = await receiver.waitForEvents(early.length + before.length);
     expect(events.slice(early.length)).toEqual(before.map((r) => r.envelope));
     expect(events.slice(early.length).map((e) => e.data.messageBody)).toEqual(['one', 'one', 'two', 'two', 'three', 'three']);
-  }, 60_000);
+  }, 180_000);
 });
 
 /** Opens a stopped backend's database for reading, closed with the test file. */

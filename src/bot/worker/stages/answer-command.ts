@@ -12,7 +12,7 @@ export const answerCommandStage: Stage = {
     if (!command) return;
     const senderId = needs(message, 'message').senderId;
     const answered = await deps.poster.reply(data.threadId, source, attempt, async () =>
-      composeReply(await runCommand(command, data.threadId, senderId, deps.settings, deps.provider.name), data.messageId),
+      composeReply(await runCommand(command, data.threadId, senderId, deps.settings, deps.provider.name, deps.provider.languageSupport?.()), data.messageId),
     );
     return { outcome: answered ? `command: ${command.kind}` : 'skipped: command already answered' };
   },

@@ -1,3 +1,4 @@
+import { findRoute } from '../../../providers/language-support.js';
 import type { TranslateResult } from '../../../providers/types.js';
 import { restore } from '../../decide/protect.js';
 import { htmlToText } from '../../decide/text.js';
@@ -13,7 +14,7 @@ type Verdict = { text: string; checked: CheckName[] } | { problem: string; check
  * check: restores every translation (cached or new) and runs the deterministic checks on it
  * (placeholders, kept and required terms, language, copy, chatter, length). Languages that fail
  * are asked again ONCE, with the problems in the request (never the identical request); what still
- * fails is posted as untranslated with the reason. Good new translations are cached. Each
+ * fails is stated `failed:<reason>` in the post's metadata (never in its text). Good new translations are cached. Each
  * language ends with a state (`ready`, `skipped:…`, `failed:…`) and the checks it passed.
  */
 export const checkStage: Stage = {
@@ -30,7 +31,8 @@ export const checkStage: Stage = {
     const good: Record<string, string> = {};
     for (const [lang, translated] of Object.entries(ctx.cached ?? {})) {
       const v = judge(lang, translated);
-      if ('text' in v) accept(ctx, lang, v);
+      // A cached pivot translation keeps its label: the route is the same for the same source.
+      if ('text' in v) accept(ctx, lang, v, viaFor(ctx, sourceLanguage, lang));
       else problems[lang] = v.problem;
     }
     if (ctx.answer) sortAnswer(ctx, ctx.answer.languages, ctx.answer.result, judge, good, problems);
@@ -51,7 +53,6 @@ export const checkStage: Stage = {
       ctx.untranslated[l] = p;
       ctx.states[l] = `failed:${p}`;
     }
-    if (Object.keys(problems).length) deps.stats.incr({ untranslated: Object.keys(problems).length });
   },
 };
 
@@ -70,8 +71,8 @@ function sortAnswer(
       const reason = result.untranslatable?.[l];
       if (reason) {
         // The engine says it cannot (an unsupported pair): nothing failed, nothing to retry.
-        ctx.untranslated[l] = reason;
-        ctx.states[l] = `skipped:${reason}`;
+        ctx.untranslated[l] = reason.detail;
+        ctx.states[l] = `skipped:${reason.reason}`;
         ctx.checked[l] = [];
       } else problems[l] = 'missing from the answer';
       continue;
@@ -79,15 +80,22 @@ function sortAnswer(
     const v = judge(l, t);
     if ('text' in v) {
       good[l] = t;
-      accept(ctx, l, v);
+      accept(ctx, l, v, result.pivots?.[l]);
     } else problems[l] = v.problem;
   }
 }
 
-function accept(ctx: JobContext, lang: string, v: { text: string; checked: CheckName[] }): void {
+function accept(ctx: JobContext, lang: string, v: { text: string; checked: CheckName[] }, via: string | undefined): void {
   ctx.translations[lang] = v.text;
   ctx.states[lang] = 'ready';
   ctx.checked[lang] = v.checked;
+  if (via) ctx.pivots[lang] = via;
+}
+
+/** The pivot a translation from `source` into `lang` goes through, if the provider pivots it. */
+function viaFor(ctx: JobContext, source: string | null | undefined, lang: string): string | undefined {
+  const support = ctx.deps.provider.languageSupport?.();
+  return support && source ? findRoute(support, source, lang)?.via : undefined;
 }
 
 function verdict(ctx: JobContext, lang: string, translated: string, sourceLanguage: string | null | undefined): Verdict {

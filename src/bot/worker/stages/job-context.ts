@@ -24,6 +24,10 @@ import type { Prefetched } from './prefetch.js';
 export interface JobOutcome {
   outcome: string;
   languages?: string[];
+  /** Each target language's state, as the post's `parleyStates`. */
+  states?: Record<string, string>;
+  /** Why each language that is not `ready` is not, in words (for operators; never posted). */
+  details?: Record<string, string>;
   modelMs?: number;
   modelCalls?: number;
   /** lang → `ready`, `skipped:<reason>` or `failed:<reason>`, as in the post's `parleyStates`. */
@@ -122,8 +126,10 @@ export interface JobContext {
 
   /** translate, check: lang → posted translation. */
   translations: Record<string, string>;
-  /** translate, check: lang → why it was not translated. */
+  /** translate, check: lang → why it was not translated, in words, for operators (logs, job results; never the thread). */
   untranslated: Record<string, string>;
+  /** translate, check: lang → pivot language, for translations made in two passes (en→es→gl). */
+  pivots: Record<string, string>;
   /** check: the cache write of new translations, in flight while the post goes out. */
   cacheWrite: Promise<void>;
 
@@ -162,6 +168,7 @@ export function newJobContext(fixed: Pick<JobContext, 'deps' | 'job' | 'data' | 
     checked: {},
     translations: {},
     untranslated: {},
+    pivots: {},
     cacheWrite: Promise.resolve(),
     postAnalysis: false,
     modelMs: 0,

@@ -30,7 +30,8 @@ export const postStage: Stage = {
     if (written && how === 'unchanged') deps.stats.incr({ posted: -1 });
     await ctx.cacheWrite;
     const languages = Object.keys(ctx.translations);
-    log.info({ how, languages }, 'bot post');
-    return { outcome: how, languages, modelMs: ctx.modelMs, modelCalls: ctx.modelCalls, ...(Object.keys(ctx.states).length ? { states: ctx.states } : {}) };
+    log.info({ how, languages, states: ctx.states }, 'bot post');
+    const notReady = Object.keys(ctx.untranslated).length ? { details: ctx.untranslated } : {};
+    return { outcome: how, languages, modelMs: ctx.modelMs, modelCalls: ctx.modelCalls, ...(Object.keys(ctx.states).length ? { states: ctx.states } : {}), ...notReady };
   },
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TranslateRequest, TranslateResult } from '../../../providers/types.js';
+import { unservable } from '../../../providers/language-support.js';
 import { engineHonours } from '../../decide/engine-limits.js';
 import { asksFormality, formalityFor, isEmptyApplied } from '../../decide/glossary.js';
 import { qualityOf } from '../../settings-store.js';
@@ -9,8 +10,9 @@ import { cacheScope } from './prefetch.js';
 /**
  * translate: builds the request (text with placeholders, the glossary terms it contains, the
  * register, the context), serves what the cache has for exactly that request (the early lookup
- * first), and asks the model ONCE for all the missing languages. The answer is left for the check
- * stage; cached translations go through the same checks there.
+ * first), skips what the provider cannot serve (its `languageSupport`), and asks the model ONCE for
+ * all the missing languages. The answer is left for the check stage; cached translations go through
+ * the same checks there.
  */
 export const translateStage: Stage = {
   name: 'translate',
@@ -27,8 +29,22 @@ export const translateStage: Stage = {
     const rest = targets.filter((l) => !usable?.languages.includes(l));
     const cached = { ...pick(usable?.values ?? {}, targets), ...(rest.length ? await cache.getMany(prot.text, rest, cacheScope(provider, format, ctx.variant)) : {}) };
     ctx.cached = cached;
-    const missing = targets.filter((l) => cached[l] === undefined);
-    stats.incr({ cacheHits: targets.length - missing.length, cacheMisses: missing.length });
+    // What the provider cannot serve (no pair from the message's language, a language not offered)
+    // is skipped here, with its reason, instead of asked for.
+    const support = provider.languageSupport?.();
+    const source = ctx.sourceLanguage ?? null;
+    const missing: string[] = [];
+    for (const l of targets) {
+      if (cached[l] !== undefined) continue;
+      const reason = support ? unservable(support, source, l) : null;
+      if (!reason) missing.push(l);
+      else {
+        ctx.states[l] = `skipped:${reason}`;
+        ctx.untranslated[l] = `${support!.engine} cannot translate ${source ?? 'this message'} into ${l}`;
+        ctx.checked[l] = [];
+      }
+    }
+    stats.incr({ cacheHits: Object.keys(cached).length, cacheMisses: missing.length });
     ctx.request = request;
     if (missing.length === 0) return;
     ctx.answer = { languages: missing, result: await callModel(ctx, { ...request, targetLanguages: missing }) };

@@ -5,12 +5,31 @@ import { stageEnv } from '../../../support/stage-context.js';
 const env = stageEnv('compose');
 afterAll(() => env.close());
 
-it('composes one post with the translations and the untranslated languages', async () => {
-  const { ctx } = env.context({});
-  Object.assign(ctx, { format: 'text', translations: { es: 'hola' }, untranslated: { xx: 'unsupported pair' } });
+it('composes one post with the translations only; what was not translated is in metadata and counted', async () => {
+  const { ctx, stats } = env.context({});
+  Object.assign(ctx, {
+    format: 'text',
+    translations: { es: 'hola' },
+    states: { es: 'ready', xx: 'skipped:no-engine-pair' },
+    details: { xx: 'no Apertium pair installed for en→xx' },
+  });
   expect(await composeStage.run(ctx)).toBeUndefined();
-  expect(ctx.post?.content).toBe('[es] hola\n[xx] (not translated: unsupported pair)');
-  expect(ctx.post?.metadata).toMatchObject({ parleyLanguages: 'es', parleyUntranslated: 'xx', parleySourceId: '1000' });
+  expect(ctx.post?.content).toBe('[es] hola');
+  expect(ctx.post?.metadata).toMatchObject({
+    parleyLanguages: 'es',
+    parleyUntranslated: 'xx',
+    parleyStates: '{"es":"ready","xx":"skipped:no-engine-pair"}',
+    parleySourceId: '1000',
+  });
+  expect(stats.counts).toMatchObject({ untranslated: 1, languagesSkipped: 1, languagesFailed: 0 });
+});
+
+it('posts nothing when no language could be translated, and says why in the result', async () => {
+  const { ctx, poster } = env.context({});
+  Object.assign(ctx, { format: 'text', targets: ['de'], states: { de: 'skipped:no-engine-pair' }, details: { de: 'no pair' } });
+  expect(await composeStage.run(ctx)).toMatchObject({ outcome: 'not translated', states: { de: 'skipped:no-engine-pair' }, details: { de: 'no pair' } });
+  expect(ctx.post).toBeUndefined();
+  expect(poster.removals).toEqual([]);
 });
 
 it('with nothing to post, ends the job; an edit takes the old post away', async () => {
