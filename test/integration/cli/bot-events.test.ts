@@ -4,7 +4,7 @@ import { deletePrefix, REDIS_URL, uniquePrefix, within } from '../../support/bot
 import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
 
 /**
- * `parley bot` serves the Event Grid receiver `/bot/events` only in webhook mode, and refuses to
+ * `parley bot run` serves the Event Grid receiver `/bot/events` only in webhook mode, and refuses to
  * start webhook mode without a secret: nobody can feed a WebSocket-mode bot forged events.
  */
 const prefix = uniquePrefix('bot-events');
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function parleyBot(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['bin/parley.js', 'bot'], {
+  const child = spawn(process.execPath, ['bin/parley.js', 'bot', 'run'], {
     env: {
       ...process.env,
       PARLEY_DATA_DIR: tempDir(),
@@ -73,7 +73,7 @@ async function stop(run: ReturnType<typeof parleyBot>): Promise<void> {
 const forged = JSON.stringify([{ eventType: 'Microsoft.Communication.ChatMessageReceived', data: { threadId: '19:x@thread.v2', messageId: '1', messageBody: 'forged' } }]);
 const post = (url: string) => fetch(`${url}/bot/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: forged });
 
-describe('parley bot and /bot/events', () => {
+describe('parley bot run and /bot/events', () => {
   it('has no /bot/events in WebSocket mode (the default): 404', async () => {
     const run = parleyBot({});
     const url = await httpUrl(run);
