@@ -24,12 +24,13 @@ it('composes one post with the translations only; what was not translated is in 
   expect(stats.counts).toMatchObject({ untranslated: 1, languagesSkipped: 1, languagesFailed: 0 });
 });
 
-it('posts nothing when no language could be translated, and says why in the result', async () => {
-  const { ctx, poster } = env.context({});
-  Object.assign(ctx, { format: 'text', targets: ['de'], states: { de: 'skipped:no-engine-pair' }, details: { de: 'no pair' } });
-  expect(await composeStage.run(ctx)).toMatchObject({ outcome: 'not translated', states: { de: 'skipped:no-engine-pair' }, details: { de: 'no pair' } });
-  expect(ctx.post).toBeUndefined();
-  expect(poster.removals).toEqual([]);
+it('makes a state-only post when no language could be translated: no diagnostics, the reason in metadata', async () => {
+  const { ctx } = env.context({});
+  Object.assign(ctx, { format: 'text', targets: ['de'], states: { de: 'skipped:no-engine-pair' }, details: { de: 'no Apertium pair installed for en→de' } });
+  expect(await composeStage.run(ctx)).toBeUndefined();
+  expect(ctx.post?.content).toBe('[de] (no translation)');
+  expect(ctx.post?.metadata).toMatchObject({ parleyKind: 'translation', parleyUntranslated: 'de', parleyStates: '{"de":"skipped:no-engine-pair"}' });
+  expect(ctx.post?.metadata.parleyLanguages).toBeUndefined();
 });
 
 it('with nothing to post, ends the job; an edit takes the old post away', async () => {
