@@ -13,6 +13,12 @@ const base64Key = z
     message: 'must be base64 and decode to at least 32 bytes',
   });
 
+/** `es`, `pt-BR`, `zh_Hant`: a 2–3 letter language, optionally one region or script subtag. */
+function isLanguageTag(tag: string): boolean {
+  const [language = '', region, ...rest] = tag.split(/[-_]/);
+  return rest.length === 0 && /^[A-Za-z]{2,3}$/.test(language) && (region === undefined || /^[A-Za-z0-9]{2,8}$/.test(region));
+}
+
 /**
  * Every environment variable parley reads. Nothing else in the code reads `process.env`.
  * Empty strings count as unset, so `FOO=` in a compose file means "use the default".
@@ -59,7 +65,8 @@ export const envSchema = z.object({
   PARLEY_MODEL_LANGUAGES: optionalString.pipe(
     z
       .string()
-      .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?(?:\s*,\s*[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)*$/, 'comma-separated language codes, e.g. es,fr,de')
+      // Split, then each part checked on its own: no nested quantifier over the whole list.
+      .refine((v) => v.split(',').every((item) => isLanguageTag(item.trim())), 'comma-separated language codes, e.g. es,fr,de')
       .optional(),
   ),
   PARLEY_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

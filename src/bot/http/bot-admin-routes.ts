@@ -6,7 +6,7 @@ import { ApiError } from '../../chat/errors.js';
 import { parseBody } from '../../chat/http/errors-handler.js';
 import { installHmacGuard } from '../../chat/http/hmac-guard.js';
 import { BotAdminError, type BotAdmin } from '../bot-admin.js';
-import type { ThreadSettings } from '../settings-store.js';
+import type { ThreadReport } from '../bot-admin.js';
 
 const configSchema = z.object({
   languages: z.array(z.string().min(2).max(16)).max(10).optional(),
@@ -16,7 +16,7 @@ const configSchema = z.object({
   ...QUALITY_SETTINGS_SCHEMA,
 });
 
-const wire = (s: ThreadSettings) => ({ ...s, addedOn: new Date(s.addedOn).toISOString() });
+const wire = (s: ThreadReport) => ({ ...s, addedOn: new Date(s.addedOn).toISOString() });
 
 /** `notes`: the thread's own (languages: pivoted, source-limited, none set) and what the bot's engine cannot honour of the settings just made. */
 const withNotes = <T extends { notes: string[] }>(body: T, notes: string[]) => ({ ...body, notes: [...body.notes, ...notes] });

@@ -67,7 +67,7 @@ describe('composePost', () => {
   const base = { sourceId: '1', sourceVersion: '1', format: 'text' as const };
 
   it('puts only translations in the content and every state in metadata', () => {
-    const post = composePost({ ...base, translations: { es: 'Hola', gl: 'Ola' }, states: { es: 'ready', gl: 'ready', de: 'skipped:no-engine-pair' }, pivots: { gl: 'es' } });
+    const post = composePost({ ...base, translations: { es: 'Hola', gl: 'Ola' }, untranslated: { de: 'no Apertium pair installed for en→de' }, states: { es: 'ready', gl: 'ready', de: 'skipped:no-engine-pair' }, pivots: { gl: 'es' } });
     expect(post.content).toBe('[es] Hola\n[gl] Ola');
     expect(post.metadata).toMatchObject({
       parleyKind: 'translation',
@@ -82,7 +82,7 @@ describe('composePost', () => {
     const codes = Array.from({ length: 60 }, (_, i) => `l${String(i).padStart(2, '0')}`);
     const states = Object.fromEntries(codes.map((c, i) => [c, i === 59 ? 'failed:damaged' : 'ready'] as const));
     const translations = Object.fromEntries(codes.slice(0, 59).map((c) => [c, 'x']));
-    const post = composePost({ ...base, translations, states });
+    const post = composePost({ ...base, translations, untranslated: { l59: 'the translation came back damaged' }, states });
     expect(JSON.parse(post.metadata.parleyStates!)).toEqual({ l59: 'failed:damaged' });
     const size = Object.entries(post.metadata).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     expect(size).toBeLessThanOrEqual(1024);

@@ -37,11 +37,20 @@ it('restores good answers, marks them ready with the checks that ran, and caches
   expect(await env.cache.getMany('hi ⟦0⟧, the deploy is done now', ['es'], cacheScope(ctx.deps.provider, 'text'))).toEqual({ es: 'hola ⟦0⟧, el despliegue ya está hecho' });
 });
 
-it('reports what the engine said it cannot translate as skipped, without asking again', async () => {
-  const { ctx, provider } = answered('hello', { untranslatable: { xx: 'unsupported pair' } }, ['xx']);
+it('reports what the engine said it cannot translate as skipped with its reason code, without asking again; labels pivots', async () => {
+  const { ctx, provider } = answered(
+    'hello there, the train is late today',
+    {
+      translations: { gl: 'ola, o tren chega tarde hoxe' },
+      pivots: { gl: 'es' },
+      untranslatable: { xx: { reason: 'no-engine-pair', detail: 'no Apertium pair installed for en→xx' } },
+    },
+    ['gl', 'xx'],
+  );
   await checkStage.run(ctx);
-  expect(ctx.untranslated).toEqual({ xx: 'unsupported pair' });
-  expect(ctx.states).toEqual({ xx: 'skipped:unsupported pair' });
+  expect(ctx.untranslated).toEqual({ xx: 'no Apertium pair installed for en→xx' });
+  expect(ctx.states).toEqual({ gl: 'ready', xx: 'skipped:no-engine-pair' });
+  expect(ctx.pivots).toEqual({ gl: 'es' });
   expect(provider.calls).toHaveLength(0);
 });
 
@@ -55,13 +64,12 @@ it('asks once more, told what was wrong, and takes a good second answer', async 
 });
 
 it('reports a language that fails twice as failed with the reason, and caches only the good ones', async () => {
-  const { ctx, provider, stats } = answered('bye @ann', { translations: { es: 'adiós ⟦0⟧', fr: 'salut' } }, ['es', 'fr'], () => ({ fr: 'salut encore' }));
+  const { ctx, provider } = answered('bye @ann', { translations: { es: 'adiós ⟦0⟧', fr: 'salut' } }, ['es', 'fr'], () => ({ fr: 'salut encore' }));
   await checkStage.run(ctx);
   await ctx.cacheWrite;
   expect(provider.calls).toHaveLength(1);
   expect(ctx.untranslated.fr).toMatch(/^the translation came back damaged \(missing token/);
   expect(ctx.states.fr).toMatch(/^failed:the translation came back damaged/);
-  expect(stats.counts.untranslated).toBe(1);
   expect(await env.cache.getMany('bye ⟦0⟧', ['es', 'fr'], cacheScope(ctx.deps.provider, 'text'))).toEqual({ es: 'adiós ⟦0⟧' });
 });
 

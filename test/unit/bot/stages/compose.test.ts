@@ -11,7 +11,7 @@ it('composes one post with the translations only; what was not translated is in 
     format: 'text',
     translations: { es: 'hola' },
     states: { es: 'ready', xx: 'skipped:no-engine-pair' },
-    details: { xx: 'no Apertium pair installed for en→xx' },
+    untranslated: { xx: 'no Apertium pair installed for en→xx' },
   });
   expect(await composeStage.run(ctx)).toBeUndefined();
   expect(ctx.post?.content).toBe('[es] hola');
@@ -26,7 +26,7 @@ it('composes one post with the translations only; what was not translated is in 
 
 it('makes a state-only post when no language could be translated: no diagnostics, the reason in metadata', async () => {
   const { ctx } = env.context({});
-  Object.assign(ctx, { format: 'text', targets: ['de'], states: { de: 'skipped:no-engine-pair' }, details: { de: 'no Apertium pair installed for en→de' } });
+  Object.assign(ctx, { format: 'text', targets: ['de'], states: { de: 'skipped:no-engine-pair' }, untranslated: { de: 'no Apertium pair installed for en→de' } });
   expect(await composeStage.run(ctx)).toBeUndefined();
   expect(ctx.post?.content).toBe('[de] (no translation)');
   expect(ctx.post?.metadata).toMatchObject({ parleyKind: 'translation', parleyUntranslated: 'de', parleyStates: '{"de":"skipped:no-engine-pair"}' });
