@@ -57,5 +57,6 @@ export async function startBot(
     workerOptions: opts.workerOptions,
   }).start();
   holder.bot = bot;
+  holder.admin = new BotAdmin(bot.settings, bot.admin, bot.redis, bot.keys, config.bot.displayName, engineFromConfig(config), () => bot.languageSupport());
   return bot;
 }

@@ -121,18 +121,19 @@ describe('bot add / config / list', () => {
     const added = await run(['bot', 'add', thread.id], env);
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(/^added the bot: .*languages=- .*\n  note: No languages set: nothing will be translated until languages are set \(parley bot config <threadId> --languages es,fr.*\) or readers say what they read \("\/parley me es"\)\.\n$/);
+    expect(added.stdout).toMatch(/^added the bot: .*languages=- .*\nnote: No languages set: nothing will be translated until languages are set \(parley bot config <threadId> --languages es,fr.*\) or readers say what they read \("\/parley me es"\)\.\n$/);
 
     const configured = await run(['bot', 'config', thread.id, '--languages', 'es,gl'], env);
     expect(configured.code).toBe(0);
-    expect(configured.stdout).toMatch(/^updated: .*languages=es,gl.*\n  note: es \(Spanish\): from en, gl, pt\n  note: gl \(Galician\): from es; from en, pt pivoted via es\n$/);
+    expect(configured.stdout).toMatch(/^updated: .*languages=es,gl.*\nnote: es \(Spanish\): from en, gl, pt\nnote: gl \(Galician\): from es; from en, pt pivoted via es\n$/);
 
     const text = await run(['bot', 'list'], env);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`${thread.id}  "Order #42 — delivery"  languages=es,gl  mode=translate  analysis=negative  on`);
     const json = await run(['bot', 'list', '--json'], env);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual([
+    // The admin API's shape, with topics.
+    expect(JSON.parse(json.stdout).value).toEqual([
       expect.objectContaining({ threadId: thread.id, topic: 'Order #42 — delivery', languages: ['es', 'gl'], notes: ['es (Spanish): from en, gl, pt', 'gl (Galician): from es; from en, pt pivoted via es'] }),
     ]);
   });
