@@ -30,8 +30,6 @@ export interface JobOutcome {
   details?: Record<string, string>;
   modelMs?: number;
   modelCalls?: number;
-  /** lang → `ready`, `skipped:<reason>` or `failed:<reason>`, as in the post's `parleyStates`. */
-  states?: Record<string, string>;
 }
 
 /** What the stages use: the worker's dependencies, with the job's own stats batch. */
