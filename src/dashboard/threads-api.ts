@@ -24,7 +24,10 @@ const inviteBody = z.object({ threadId, name: z.string().trim().min(1, 'give the
 const messagesQuery = z.object({ threadId, limit: z.coerce.number().int().min(1).max(100).default(30) });
 
 /** `notes`: the thread's own (languages) and what the bot's engine cannot honour of the settings just made. */
-const withNotes = <T extends { notes: string[] }>(body: T, notes: string[]) => ({ ...body, notes: [...body.notes, ...notes] });
+const withNotes = <T extends { notes: string[] }>({ notes: own, ...body }: T, notes: string[]) => {
+  const all = [...own, ...notes];
+  return all.length ? { ...body, notes: all } : body;
+};
 
 /** A thread as the API answers it: settings, topic and `notes` (sentences to show next to the thread). */
 const wire = (s: ThreadReport, topics: Map<string, string>) => ({ ...s, topic: topics.get(s.threadId) ?? null });

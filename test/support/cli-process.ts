@@ -76,6 +76,15 @@ export async function startServer(command: string, args: string[], env: Record<s
         return;
       }
       await within(exited, 30_000, `${command} to stop`).catch(() => process.kill(-child.pid!, 'SIGKILL'));
+      // `npm` exits on SIGTERM before the parley process it started has finished its graceful stop
+      // (which still writes to Redis): wait until the whole process group is gone.
+      await within(groupGone(child.pid!), 30_000, `${command}'s processes to stop`).catch(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      });
     },
   };
   const up = new Promise<void>((resolve, reject) => {
@@ -106,4 +115,16 @@ export function parseInviteLink(link: string): { base: string; token: string; th
     reads: (params.get('reads') ?? '').split(',').filter(Boolean),
     userId: `8:${claims.skypeid}`,
   };
+}
+
+/** Resolves once no process of the group `pgid` is left (checked every 50 ms). */
+async function groupGone(pgid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

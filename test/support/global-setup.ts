@@ -27,7 +27,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       // A teardown error alone is printed but leaves the exit code at 0: make the run fail.
       process.exitCode = 1;
       const list = Object.entries(leaked.byPrefix).map(([p, n]) => `  ${p}: ${n}`).join('\n');
-      throw new Error(`tests left ${leaked.keys} keys (${leaked.withoutTtl} without a TTL) in the shared Redis; removed now. Clean up in afterAll (deletePrefix):\n${list}`);
+      throw new Error(`tests left ${leaked.keys} keys (${leaked.withoutTtl} without a TTL) in the shared Redis; removed now. Clean up in afterAll (deletePrefix):\n${list}\n  for example: ${leaked.examples.join(', ')}`);
     }
   };
 }

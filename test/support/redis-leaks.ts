@@ -8,6 +8,8 @@ export interface RunKeys {
   keys: number;
   withoutTtl: number;
   byPrefix: Record<string, number>;
+  /** A few of the keys, to tell what wrote them. */
+  examples: string[];
 }
 
 /**
@@ -17,7 +19,7 @@ export interface RunKeys {
 export async function sweepRunKeys(run: string, redisUrl = SHARED_REDIS): Promise<RunKeys> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => undefined);
-  const found: RunKeys = { keys: 0, withoutTtl: 0, byPrefix: {} };
+  const found: RunKeys = { keys: 0, withoutTtl: 0, byPrefix: {}, examples: [] };
   try {
     await redis.connect();
     for (const pattern of [`test-${run}-*`, `{test-${run}-*`]) {
@@ -33,6 +35,7 @@ export async function sweepRunKeys(run: string, redisUrl = SHARED_REDIS): Promis
           if (ttls[i] === -1) found.withoutTtl++;
         }
         found.keys += keys.length;
+        found.examples.push(...keys.slice(0, Math.max(0, 5 - found.examples.length)));
         await redis.del(...keys);
       } while (cursor !== '0');
     }

@@ -19,7 +19,10 @@ const configSchema = z.object({
 const wire = (s: ThreadReport) => ({ ...s, addedOn: new Date(s.addedOn).toISOString() });
 
 /** `notes`: the thread's own (languages: pivoted, source-limited, none set) and what the bot's engine cannot honour of the settings just made. */
-const withNotes = <T extends { notes: string[] }>(body: T, notes: string[]) => ({ ...body, notes: [...body.notes, ...notes] });
+const withNotes = <T extends { notes: string[] }>({ notes: own, ...body }: T, notes: string[]) => {
+  const all = [...own, ...notes];
+  return all.length ? { ...body, notes: all } : body;
+};
 
 async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   try {
