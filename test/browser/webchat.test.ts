@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectUser } from '../support/realtime-client.js';
 import { startWebchatStack, type Invited, type WebchatStack } from '../support/webchat-stack.js';
 import { XSS_CORPUS } from '../support/xss-corpus.js';
 
@@ -366,6 +367,28 @@ describe('removed from a thread', () => {
     // browser reports itself; nothing else went wrong.
     expect(tab.problems.filter((p) => !p.includes('status of 403'))).toEqual([]);
     await expect(told.isVisible()).resolves.toBe(true);
+  }, 120_000);
+});
+
+describe('too many tabs', () => {
+  it('says the link is open in too many places when the server refuses one more socket (4029), and connects once one closes', async () => {
+    const { people } = await stack.thread('Crowded', [{ name: 'Karim', reads: ['en'] }]);
+    const karim = people[0]!;
+    // The identity's other "tabs": the server's default limit of 20 sockets per identity.
+    const others = await Promise.all(Array.from({ length: 20 }, () => connectUser(stack.backend, karim.userId)));
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    context.setDefaultTimeout(30_000);
+    await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(karim.url);
+    await page.locator('.conn[data-state=crowded]').waitFor();
+    await page.getByRole('alert').filter({ hasText: 'too many tabs' }).waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/14-too-many-tabs.png` });
+    others[0]!.ws.close();
+    await page.locator('.conn[data-state=live]').waitFor();
+    await expect(page.locator('.notice').isHidden()).resolves.toBe(true);
+    for (const o of others) o.ws.close();
+    await context.close();
   }, 120_000);
 });
 

@@ -211,9 +211,21 @@ export class ChatApp {
   }
 
   private onLiveState(state: LiveState): void {
-    const labels: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', expired: 'Signed out', stopped: 'Offline' };
+    const labels: Record<LiveState, string> = {
+      connecting: 'Connecting…',
+      live: 'Live',
+      reconnecting: 'Reconnecting…',
+      crowded: 'Too many tabs',
+      expired: 'Signed out',
+      stopped: 'Offline',
+    };
+    const wasCrowded = this.d.ui.conn.dataset.state === 'crowded';
     this.d.ui.conn.textContent = labels[state];
     this.d.ui.conn.dataset.state = state;
+    if (state === 'crowded' && !wasCrowded) {
+      this.notice('This link is open in too many tabs or windows at once; close some and this one reconnects by itself.', 'error');
+    }
+    if (state === 'live' && wasCrowded) this.d.ui.notice.hidden = true;
     if (state === 'expired') this.d.onSignedOut();
     // A refused reconnection may be a revoked token: one cheap call tells.
     if (state === 'reconnecting') void this.guard(this.active.client.getProperties());

@@ -9,7 +9,8 @@ export interface Frame {
   payload: Record<string, unknown>;
 }
 
-export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'expired' | 'stopped';
+/** `crowded`: the identity already holds the server's limit of connections (close code 4029). */
+export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'crowded' | 'expired' | 'stopped';
 
 export interface LiveOptions {
   /** `ws(s)://host/notifications` */
@@ -27,6 +28,8 @@ export interface LiveOptions {
 
 /** Close codes after which the same token will not do (README, Real-time notifications): expired, revoked. */
 const SIGNED_OUT: ReadonlySet<number> = new Set([4001, 4003]);
+/** Too many connections for this identity (other tabs): retried, and said, until one closes. */
+const CROWDED = 4029;
 
 export class LiveConnection {
   private ws?: WebSocket;
@@ -37,6 +40,8 @@ export class LiveConnection {
   private pingTimer?: number;
   private watchdog?: number;
   private heartbeatMs = 30_000;
+  /** The last attempt was refused for too many connections: keep saying so while retrying. */
+  private crowded = false;
 
   constructor(private readonly o: LiveOptions) {}
 
@@ -53,7 +58,7 @@ export class LiveConnection {
 
   private open(): void {
     if (this.stopped) return;
-    this.o.onState(this.everConnected ? 'reconnecting' : 'connecting');
+    if (!this.crowded) this.o.onState(this.everConnected ? 'reconnecting' : 'connecting');
     const ws = new WebSocket(`${this.o.url}?access_token=${encodeURIComponent(this.o.token())}`);
     this.ws = ws;
     let opened = false;
@@ -70,6 +75,7 @@ export class LiveConnection {
       if (frame.type === 'pong') return;
       if (frame.type === 'connected') {
         opened = true;
+        this.crowded = false;
         const hb = Number(frame.payload?.heartbeatMs);
         if (Number.isFinite(hb) && hb >= 1000) this.heartbeatMs = hb;
         this.attempt = 0;
@@ -90,14 +96,16 @@ export class LiveConnection {
         this.o.onState('expired');
         return;
       }
+      this.crowded = e.code === CROWDED;
+      if (this.crowded) return this.scheduleRetry(false, 'crowded');
       // A refused upgrade (bad or revoked token) closes before `connected`; the caller checks the token.
       this.scheduleRetry(!opened);
     };
     ws.onerror = () => undefined;
   }
 
-  private scheduleRetry(neverOpened: boolean): void {
-    this.o.onState('reconnecting');
+  private scheduleRetry(neverOpened: boolean, state: LiveState = 'reconnecting'): void {
+    this.o.onState(state);
     const base = Math.min(this.o.maxBackoffMs ?? 15_000, (this.o.minBackoffMs ?? 500) * 2 ** this.attempt);
     this.attempt += 1;
     const delay = base / 2 + Math.random() * (base / 2) + (neverOpened ? 250 : 0);
