@@ -361,8 +361,9 @@ export class ChatApp {
     rememberReads(this.reads);
     this.d.ui.reads.value = this.reads.join(', ');
     this.render();
-    await this.tellLanguages(this.active);
+    // Said before the command goes out: the bot's answer may arrive before the send resolves, and must not be overwritten.
     this.notice(this.reads.length ? `You read ${languageList(this.reads)}. New messages will be translated for you.` : 'No languages set: you see every message as it was written.');
+    await this.tellLanguages(this.active);
   }
 
   private async tellLanguages(store: ThreadStore): Promise<void> {
