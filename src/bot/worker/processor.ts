@@ -1,41 +1,23 @@
 import { DelayedError, RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
-import type { ChatRestClient } from '../../client/chat-rest-client.js';
 import { ChatApiError, isChatUnavailable } from '../../client/errors.js';
 import { BoundedMap } from '../../lib/bounded-map.js';
 import type { Logger } from '../../lib/logger.js';
 import { isProviderUnavailable, ProviderPermanentError, ProviderRateLimitError } from '../../providers/errors.js';
-import type { ModelProvider } from '../../providers/types.js';
 import type { BotStats } from '../bot-stats.js';
 import { CommandGate } from '../command-gate.js';
 import { messageJobId, messageJobSchema } from '../queue/jobs.js';
-import type { SentimentStore } from '../sentiment-store.js';
-import type { SettingsStore } from '../settings-store.js';
-import type { TextWork } from '../text-work/text-work.js';
-import type { TranslationCache } from '../translation-cache.js';
-import { PostBusyError, type Poster } from './poster.js';
-import { newJobContext, type JobOutcome } from './stages/job-context.js';
+import { PostBusyError } from './poster.js';
+import { newJobContext, type JobOutcome, type StageDeps } from './stages/job-context.js';
 import { runStages } from './stages/pipeline.js';
 import { CommandPendingError } from './stages/wait-for-commands.js';
 
 export type { JobOutcome } from './stages/job-context.js';
 
-export interface ProcessorDeps {
-  botId: string;
-  client: ChatRestClient;
-  settings: SettingsStore;
-  provider: ModelProvider;
-  cache: TranslationCache;
-  poster: Poster;
-  /** Keeps a thread's commands ahead of the messages sent after them. */
-  commands?: CommandGate;
-  sentiment: SentimentStore;
+/** The stages' dependencies, less what the processor makes per job (the stats batch, the memo, the post hook). */
+export interface ProcessorDeps extends Omit<StageDeps, 'stats' | 'queue' | 'recentTargets' | 'onPosted'> {
   stats: BotStats;
   queue: Queue;
   logger: Logger;
-  /** Minimum detector confidence to treat the detected language as the source. */
-  detectThreshold: number;
-  /** Where the CPU-bound text work runs (worker threads in production), within a time budget. */
-  text: TextWork;
 }
 
 /**
