@@ -12,7 +12,7 @@ export type ChatConnectionErrorCode =
   | 'CHAT_TLS_EXPIRED'
   /** An https:// URL, and the server answers plain HTTP. */
   | 'CHAT_TLS_NOT_SERVED'
-  /** An http:// URL, and the server hung up: it most likely serves HTTPS. */
+  /** An http:// URL, and the server hung up: it is restarting, or (when it keeps happening) serves HTTPS. */
   | 'CHAT_CLOSED'
   | 'CHAT_CONNECTION_FAILED';
 
@@ -117,7 +117,7 @@ export function describeConnectionError(err: unknown, url: string, trust: TrustD
     return new ChatConnectionError(
       'CHAT_CLOSED',
       base,
-      `the chat backend at ${base} hung up without answering: it most likely serves HTTPS. Use the server's settings here: the same PARLEY_TLS (self-signed) or PARLEY_TLS_CERT/PARLEY_TLS_KEY, or an https:// PARLEY_CHAT_URL.`,
+      `the chat backend at ${base} hung up without answering. A backend that is restarting does that; if it keeps happening, it most likely serves HTTPS: use the server's settings here, the same PARLEY_TLS (self-signed) or PARLEY_TLS_CERT/PARLEY_TLS_KEY, or an https:// PARLEY_CHAT_URL.`,
       { cause: err },
     );
   }

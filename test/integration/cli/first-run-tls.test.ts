@@ -96,7 +96,7 @@ describe('PARLEY_TLS=self-signed npm start, on a fresh data directory, without N
     const { PARLEY_TLS: _tls, ...plain } = env;
     const http = await runCli(['bot', 'add', '19:none@thread.v2'], plain);
     expect(http.code).toBe(1);
-    expect(http.stderr).toContain(`the chat backend at http://127.0.0.1:${port} hung up without answering: it most likely serves HTTPS`);
+    expect(http.stderr).toContain(`the chat backend at http://127.0.0.1:${port} hung up without answering. A backend that is restarting does that; if it keeps happening, it most likely serves HTTPS`);
     expect(http.stderr).toContain('PARLEY_TLS');
 
     for (const r of [untrusted, http]) expect(r.stderr).not.toMatch(/fetch failed|is it running/);
