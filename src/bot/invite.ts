@@ -1,7 +1,9 @@
 import type { AdminClient } from '../client/admin-client.js';
+import type { LanguageSupport } from '../providers/language-support.js';
 import { ChatApiError } from '../client/errors.js';
 import { BotAdminError } from './bot-admin.js';
 import { parseLanguageList } from './decide/commands.js';
+import { checkLanguages } from './decide/language-check.js';
 import type { SettingsStore } from './settings-store.js';
 
 /** Longest display name the backend takes (ACS: 256 characters). */
@@ -37,6 +39,8 @@ export interface InviteDeps {
   admin: AdminClient;
   /** Where the bot keeps reader languages (`/parley me`). */
   settings: SettingsStore;
+  /** What the translation engine can serve: reader languages it cannot are refused, as everywhere. @defaultValue unchecked */
+  languages?: LanguageSupport;
 }
 
 export interface InviteRequest {
@@ -70,7 +74,7 @@ export interface Invitation {
  * (400 bad name or language, 404 no such thread) before anything is left behind.
  */
 export async function invitePerson(deps: InviteDeps, req: InviteRequest): Promise<Invitation> {
-  const { name, reads } = checkRequest(req);
+  const { name, reads } = checkRequest(req, deps.languages);
   const userId = await deps.admin.createUser();
   try {
     await addToThread(deps.admin, req.threadId, userId, name);
@@ -87,7 +91,7 @@ export async function invitePerson(deps: InviteDeps, req: InviteRequest): Promis
  * were removed, stores their languages again, and issues a new token.
  */
 export async function reinvitePerson(deps: InviteDeps, req: InviteRequest & { userId: string }): Promise<Invitation> {
-  const { name, reads } = checkRequest(req);
+  const { name, reads } = checkRequest(req, deps.languages);
   await addToThread(deps.admin, req.threadId, req.userId, name);
   return issue(deps, { ...req, name, reads });
 }
@@ -99,7 +103,7 @@ async function issue(deps: InviteDeps, req: InviteRequest & { userId: string; na
   return { userId: req.userId, threadId: req.threadId, name: req.name, reads: req.reads, token, expiresOn, link };
 }
 
-function checkRequest(req: InviteRequest): { name: string; reads: string[] } {
+function checkRequest(req: InviteRequest, support: LanguageSupport | undefined): { name: string; reads: string[] } {
   const name = req.name.trim();
   if (!name) throw new BotAdminError(400, 'BadName', 'Give the person a name, e.g. --name "Ana".');
   if (name.length > MAX_NAME) throw new BotAdminError(400, 'BadName', `A name has at most ${MAX_NAME} characters.`);
@@ -108,6 +112,8 @@ function checkRequest(req: InviteRequest): { name: string; reads: string[] } {
   if (!listed) return { name, reads: [] };
   const parsed = parseLanguageList(listed);
   if ('error' in parsed) throw new BotAdminError(400, 'UnknownLanguage', parsed.error);
+  const check = support ? checkLanguages(parsed.languages, support) : undefined;
+  if (check?.refused.length) throw new BotAdminError(400, 'UnsupportedLanguage', check.error);
   return { name, reads: parsed.languages };
 }
 

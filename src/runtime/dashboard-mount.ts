@@ -41,7 +41,7 @@ export function dashboardFor(opts: {
       const bot = opts.holder.bot;
       if (!bot) throw new ApiError(503, 'BotStarting', 'The bot is still starting; try again in a moment.');
       const baseUrl = (opts.config.http.publicUrl ?? opts.chatUrl()).replace(/\/$/, '');
-      return invitePerson({ admin: bot.admin, settings: bot.settings }, { ...request, baseUrl });
+      return invitePerson({ admin: bot.admin, settings: bot.settings, languages: bot.languageSupport() }, { ...request, baseUrl });
     },
     readiness: () => readinessChecks({ bot: () => opts.holder.bot, chatUrl: opts.chatUrl(), store: opts.store, fetch: probeFetch() })(),
     dependencies: () => opts.holder.bot?.dependencies() ?? [],

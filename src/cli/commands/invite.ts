@@ -1,6 +1,7 @@
 import { invitePerson } from '../../bot/invite.js';
 import type { Config } from '../../config/load-config.js';
 import { linkBaseFor } from '../../runtime/endpoints.js';
+import { languageSupportFromConfig } from '../../runtime/provider.js';
 import { withSession } from '../session.js';
 
 export interface InviteArgs {
@@ -21,7 +22,7 @@ export interface InviteArgs {
 export async function inviteCommand(config: Config, args: InviteArgs): Promise<void> {
   const invitation = await withSession(config, (s) =>
     invitePerson(
-      { admin: s.admin, settings: s.settings },
+      { admin: s.admin, settings: s.settings, languages: languageSupportFromConfig(config) },
       { threadId: args.threadId, name: args.name, reads: args.reads ? [args.reads] : [], baseUrl: linkBaseFor(config) },
     ),
   );

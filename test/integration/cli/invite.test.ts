@@ -83,6 +83,8 @@ describe('parley invite', () => {
       [['invite', 'general', '--name', 'Ana'], /^parley: 'general' is not a thread id: thread ids look like 19:…@thread\.v2/],
       [['invite', '19:gone@thread.v2', '--name', 'Ana'], /^parley: Thread '19:gone@thread\.v2' was not found/],
       [['invite', threadId, '--name', 'Ana', '--reads', 'en,klingon'], /^parley: Unknown language code "klingon"/],
+      // The offline engine (no model API here) cannot translate into German: refused, as in bot add and /parley me.
+      [['invite', threadId, '--name', 'Ana', '--reads', 'de'], /^parley: The offline engine \(Apertium\) cannot translate into de \(German\)\. Available: /],
       [['invite', threadId, '--name', '  '], /^parley: Give the person a name/],
       [['invite', threadId], /required option '-n, --name <name>' not specified/],
     ];
