@@ -154,12 +154,12 @@ describe('PARLEY_TLS=self-signed npm start, on a fresh data directory, without N
 
   it('parley invite lets one more person in, with the languages they read', async () => {
     const demo = parseInviteLink((await runCli(['demo'], env)).stdout.split('\n')[0]!.replace(/^Ana \(en\): /, ''));
-    const r = await runCli(['invite', demo.threadId, '--name', 'Carla Núñez', '--reads', 'fr,pt'], env);
+    const r = await runCli(['invite', demo.threadId, '--name', 'Carla Núñez', '--reads', 'gl,pt'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
     const carla = parseInviteLink(r.stdout.trim());
-    expect(carla).toMatchObject({ base, threadId: demo.threadId, name: 'Carla Núñez', reads: ['fr', 'pt'] });
-    expect(r.stdout).toContain('&name=Carla%20N%C3%BA%C3%B1ez&reads=fr,pt');
+    expect(carla).toMatchObject({ base, threadId: demo.threadId, name: 'Carla Núñez', reads: ['gl', 'pt'] });
+    expect(r.stdout).toContain('&name=Carla%20N%C3%BA%C3%B1ez&reads=gl,pt');
     const people = await clientWith(carla.token).listParticipants(demo.threadId);
     expect(people.map((p) => p.displayName)).toContain('Carla Núñez');
   }, 120_000);
