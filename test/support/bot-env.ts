@@ -201,6 +201,19 @@ export function botPostsBySource(backend: TestBackend, reader: string, threadId:
 }
 
 /** A real backend, the fake OpenAI server and a Bot using the real openai client against it. */
+/** A bot on `backend` under `prefix`, with the fake OpenAI server at `modelUrl` as its model, logging nothing. */
+export function fakeModelBotOptions(backend: Pick<TestBackend, 'url' | 'accessKey'>, modelUrl: string, prefix: string, extra: Partial<BotOptions> = {}): BotOptions {
+  return {
+    chatUrl: backend.url,
+    accessKey: backend.accessKey,
+    redisUrl: REDIS_URL,
+    prefix,
+    provider: new OpenAIProvider({ baseURL: modelUrl, apiKey: 'test', model: 'fake' }),
+    logger: createLogger('silent'),
+    ...extra,
+  };
+}
+
 export interface BotStack {
   backend: TestBackend;
   fake: FakeOpenAI;
@@ -214,15 +227,7 @@ export interface BotStack {
 export async function startBotStack(name: string, opts: { fake?: FakeOpenAIOptions; bot?: Partial<BotOptions> } = {}): Promise<BotStack> {
   const prefix = uniquePrefix(name);
   const [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI(opts.fake)]);
-  const bot = await new BotClass({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-    ...opts.bot,
-  }).start();
+  const bot = await new BotClass(fakeModelBotOptions(backend, fake.url, prefix, opts.bot)).start();
   const watch = new BotPostWatch(backend, () => bot.botId);
   return {
     backend,

@@ -4,9 +4,22 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { within } from './bot-env.js';
+import { REDIS_URL, within } from './bot-env.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The environment of a `parley worker` against `backend` under `prefix`, with the fake model at `modelUrl`. */
+export function workerEnv(backend: { url: string; accessKey: string }, modelUrl: string, prefix: string, dataDir: string): Record<string, string> {
+  return {
+    PARLEY_CHAT_URL: backend.url,
+    PARLEY_ACCESS_KEY: backend.accessKey,
+    REDIS_URL,
+    PARLEY_REDIS_PREFIX: prefix,
+    OPENAI_BASE_URL: modelUrl,
+    OPENAI_API_KEY: 'x',
+    PARLEY_DATA_DIR: dataDir,
+  };
+}
 
 /** A worker process with `env` on top of this process's environment; resolves when it prints `ready`. */
 export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildProcess> {

@@ -14,10 +14,9 @@ import { dashboardCredentials } from '../../../src/dashboard/credentials.js';
 import type { DependencyStatus } from '../../../src/lib/dependency.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { Metrics } from '../../../src/metrics/metrics.js';
-import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
 import { dashboardFor } from '../../../src/runtime/dashboard-mount.js';
 import { createBaseApp } from '../../../src/chat/http/app.js';
-import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, jobStates, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
+import { BotPostWatch, REDIS_URL, botPostsBySource, fakeModelBotOptions, deletePrefix, jobStates, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
 import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
 import { eventually } from '../../support/dashboard-stack.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
@@ -42,14 +41,7 @@ const startBackend = () => startTestBackend({ dataDir, env: { PARLEY_PORT: Strin
 beforeAll(async () => {
   port = await freePort();
   [backend, fake] = await Promise.all([startBackend(), startFakeOpenAI({ onRequest: (r) => r.path.endsWith('/chat/completions') && modelCalls.forEach((f) => f()) })]);
-  bot = await new Bot({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-  }).start();
+  bot = await new Bot(fakeModelBotOptions(backend, fake.url, prefix)).start();
   // The bot process's own HTTP side, as `parley bot` serves it: /readyz and the dashboard's JSON.
   dashboard = createBaseApp({ logger: createLogger('silent') });
   await dashboard.register(

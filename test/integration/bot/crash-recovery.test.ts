@@ -8,13 +8,11 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Bot } from '../../../src/bot/bot.js';
 import type { Message } from '../../../src/chat/model.js';
-import { createLogger } from '../../../src/lib/logger.js';
-import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
-import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, jobStates, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
+import { BotPostWatch, REDIS_URL, botPostsBySource, fakeModelBotOptions, deletePrefix, jobStates, threadWithBot, uniquePrefix } from '../../support/bot-env.js';
 import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
 import { eventually } from '../../support/dashboard-stack.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
-import { startWorkerProcess, stopProcess } from '../../support/worker-process.js';
+import { startWorkerProcess, stopProcess, workerEnv } from '../../support/worker-process.js';
 
 const IN_FLIGHT = 20;
 const RECOVERY_BUDGET_MS = 15_000;
@@ -28,15 +26,7 @@ const onChatRequest: Array<() => void> = [];
 
 beforeAll(async () => {
   [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI({ onRequest: (r) => r.path.endsWith('/chat/completions') && onChatRequest.forEach((f) => f()) })]);
-  listener = await new Bot({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-    work: false,
-  }).start();
+  listener = await new Bot(fakeModelBotOptions(backend, fake.url, prefix, { work: false })).start();
   watch = new BotPostWatch(backend, () => listener.botId);
 });
 
@@ -50,13 +40,7 @@ afterAll(async () => {
 
 async function startWorker(): Promise<ChildProcess> {
   const child = await startWorkerProcess({
-    PARLEY_CHAT_URL: backend.url,
-    PARLEY_ACCESS_KEY: backend.accessKey,
-    REDIS_URL,
-    PARLEY_REDIS_PREFIX: prefix,
-    OPENAI_BASE_URL: fake.url,
-    OPENAI_API_KEY: 'x',
-    PARLEY_DATA_DIR: tempDir(),
+    ...workerEnv(backend, fake.url, prefix, tempDir()),
     PARLEY_BOT_CONCURRENCY: String(IN_FLIGHT),
   });
   workers.push(child);

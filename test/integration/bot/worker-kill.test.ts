@@ -12,12 +12,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Bot } from '../../../src/bot/bot.js';
 import { QUEUE_NAME } from '../../../src/bot/queue/jobs.js';
 import type { Message } from '../../../src/chat/model.js';
-import { createLogger } from '../../../src/lib/logger.js';
-import { OpenAIProvider } from '../../../src/providers/openai-provider.js';
-import { BotPostWatch, REDIS_URL, botPostsBySource, deletePrefix, threadWithBot, uniquePrefix, within } from '../../support/bot-env.js';
+import { BotPostWatch, REDIS_URL, botPostsBySource, fakeModelBotOptions, deletePrefix, threadWithBot, uniquePrefix, within } from '../../support/bot-env.js';
 import { startTestBackend, tempDir, type TestBackend } from '../../support/chat-server.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../support/fake-openai.js';
-import { startWorkerProcess, stopProcess as stop } from '../../support/worker-process.js';
+import { startWorkerProcess, stopProcess as stop, workerEnv } from '../../support/worker-process.js';
 
 const MESSAGES = 200;
 const prefix = uniquePrefix('worker-kill');
@@ -31,15 +29,7 @@ const workers: ChildProcess[] = [];
 beforeAll(async () => {
   // The model takes a while, so jobs are in flight when the worker dies.
   [backend, fake] = await Promise.all([startTestBackend(), startFakeOpenAI({ latencyMs: 150 })]);
-  listener = await new Bot({
-    chatUrl: backend.url,
-    accessKey: backend.accessKey,
-    redisUrl: REDIS_URL,
-    prefix,
-    provider: new OpenAIProvider({ baseURL: fake.url, apiKey: 'test', model: 'fake' }),
-    logger: createLogger('silent'),
-    work: false,
-  }).start();
+  listener = await new Bot(fakeModelBotOptions(backend, fake.url, prefix, { work: false })).start();
   watch = new BotPostWatch(backend, () => listener.botId);
   events = new QueueEvents(QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: listener.keys.queuePrefix });
   events.on('error', () => undefined);
@@ -58,13 +48,7 @@ afterAll(async () => {
 /** Starts a worker process like `parley worker`, with short locks so this test stays short. */
 async function startWorker(): Promise<ChildProcess> {
   const child = await startWorkerProcess({
-    PARLEY_CHAT_URL: backend.url,
-    PARLEY_ACCESS_KEY: backend.accessKey,
-    REDIS_URL,
-    PARLEY_REDIS_PREFIX: prefix,
-    OPENAI_BASE_URL: fake.url,
-    OPENAI_API_KEY: 'x',
-    PARLEY_DATA_DIR: tempDir(),
+    ...workerEnv(backend, fake.url, prefix, tempDir()),
     PARLEY_BOT_LOCK_MS: '2500',
     PARLEY_BOT_STALLED_CHECK_MS: '1000',
   });
